@@ -1,0 +1,63 @@
+"""Shared test fixtures: the Hilversum demo (loaded once per database), users per role, and
+clients that are logged in as a role, with the second factor given."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samen.core.models import Gemeente, User
+from samen.core.roles import Role
+from samen.core.services.demo import load_demo
+
+ROLES = [role.value for role in Role]
+
+# Tests render templates without running collectstatic first.
+settings.STORAGES = {**settings.STORAGES,
+                     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def hilversum(db) -> Gemeente:
+    # A transactional test may have flushed the session's demo data: load it again then.
+    if not Gemeente.objects.filter(code="GM0402").exists():
+        load_demo()
+    return Gemeente.objects.get(code="GM0402")
+
+
+@pytest.fixture
+def demo_user(hilversum):
+    def get(role: str) -> User:
+        return User.objects.get(username=role)
+
+    return get
+
+
+def verified_client(user: User) -> Client:
+    """A client logged in as ``user``, through the second factor where the user has a device."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_as(demo_user):
+    def make(role: str) -> Client:
+        return verified_client(demo_user(role))
+
+    return make

@@ -1,0 +1,43 @@
+"""The REST API, version 1. Schema at /api/v1/schema/, browsable docs at /api/v1/docs/."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from samen.core.api import views as core
+from samen.core.api.permissions import PUBLIC
+from samen.samenwerken.api import ZorgnetwerkViewSet
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("wijken", core.WijkViewSet, basename="wijk")
+router.register("buurten", core.BuurtViewSet, basename="buurt")
+router.register("organisations", core.OrganisationViewSet, basename="organisation")
+router.register("zorgnetwerken", ZorgnetwerkViewSet, basename="zorgnetwerk")
+router.register("residents", core.ResidentViewSet, basename="resident")
+router.register("access-log", core.AccessLogViewSet, basename="accesslog")
+
+
+class SchemaView(SpectacularAPIView):
+    capabilities = {"get": PUBLIC}
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    capabilities = {"get": PUBLIC}
+    url_name = "api:schema"
+
+
+class RedocView(SpectacularRedocView):
+    capabilities = {"get": PUBLIC}
+    url_name = "api:schema"
+
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(), name="docs"),
+    path("redoc/", RedocView.as_view(), name="redoc"),
+    path("me/", core.MeView.as_view(), name="me"),
+    path("address-lookup/", core.AddressLookupView.as_view(), name="address-lookup"),
+    *router.urls,
+]

@@ -1,0 +1,5 @@
+from drf_spectacular.authentication import SessionScheme
+
+
+class VerifiedSessionScheme(SessionScheme):
+    target_class = "samen.core.api.auth.VerifiedSessionAuthentication"

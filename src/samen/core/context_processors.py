@@ -1,0 +1,30 @@
+"""Template context: the navigation a user's role gives access to."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samen.core import policy
+
+# (capability, url name, label): shown when the user holds the capability.
+NAVIGATION = (
+    (None, "core:home", _("Mijn overzicht")),
+    ("resident.view", "core:resident_list", _("Inwoners")),
+    ("geography.view", "core:wijk_list", _("Wijken")),
+    ("zorgnetwerk.view", "samenwerken:network_list", _("Zorgnetwerken")),
+    ("organisation.view", "core:organisation_list", _("Organisaties")),
+    ("accesslog.view", "core:accesslog", _("Toegangslog")),
+    ("postcode.import", "core:postcode_import", _("Postcodes")),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not policy.is_fully_authenticated(user):
+        return {"navigation": []}
+    capabilities = policy.capabilities_of(user)
+    items = [
+        {"url": reverse(name), "label": label, "current": request.path == reverse(name)}
+        for capability, name, label in NAVIGATION
+        if capability is None or capability in capabilities
+    ]
+    return {"navigation": items}

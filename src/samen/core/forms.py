@@ -1,0 +1,79 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from samen.core.models import AccessAction, Resident
+
+
+class UtrechtFormMixin:
+    """Gives every widget the NL Design System (Utrecht) classes and links help texts for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                css = "utrecht-select utrecht-select--html-select"
+            elif isinstance(widget, forms.FileInput):
+                css = "utrecht-file-input"
+            else:
+                css = "utrecht-textbox utrecht-textbox--html-input"
+            widget.attrs["class"] = css
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                described = self.fields[name].widget.attrs.get("aria-describedby", "")
+                self.fields[name].widget.attrs["aria-describedby"] = f"{described} id_{name}_error".strip()
+
+
+class LoginForm(UtrechtFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Deze combinatie van gebruikersnaam en wachtwoord kennen we niet. "
+                           "Na herhaalde pogingen wordt het account tijdelijk geblokkeerd."),
+        "inactive": _("Dit account is niet actief."),
+    }
+
+
+class TokenForm(UtrechtFormMixin, forms.Form):
+    token = forms.CharField(
+        label=_("Code uit uw authenticator-app"), min_length=6, max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "pattern": "[0-9]*", "autofocus": True}),
+    )
+
+
+class ResidentForm(UtrechtFormMixin, forms.Form):
+    """Parses the fields; core.services.residents validates the address and stores."""
+
+    name = forms.CharField(label=_("Naam of initialen"), max_length=150, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=8,
+                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    house_number = forms.IntegerField(label=_("Huisnummer"), min_value=1, required=False)
+    house_number_addition = forms.CharField(label=_("Toevoeging"), max_length=10, required=False)
+    birth_year = forms.IntegerField(label=_("Geboortejaar"), min_value=1900, max_value=2100, required=False)
+    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    @classmethod
+    def for_resident(cls, resident: Resident) -> "ResidentForm":
+        return cls(initial={name: getattr(resident, name) for name in cls.base_fields})
+
+
+class AccessLogFilterForm(UtrechtFormMixin, forms.Form):
+    actor = forms.CharField(label=_("Wie (gebruikersnaam)"), required=False)
+    record_id = forms.CharField(label=_("Gegeven-id"), required=False)
+    action = forms.ChoiceField(label=_("Handeling"), required=False,
+                               choices=[("", _("alle"))] + list(AccessAction.choices))
+    date_from = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PostcodeImportForm(UtrechtFormMixin, forms.Form):
+    file = forms.FileField(label=_("CSV-bestand"),
+                           help_text=_("Kolommen: postcode, huisnummer_van, huisnummer_tot, buurtcode; "
+                                       "optioneel pariteit (alle/even/oneven) en straat."))

@@ -1,0 +1,285 @@
+"""The core records: municipality, geography, organisations, users, residents and the access log.
+
+Every municipal record belongs to a Gemeente, directly or through its wijk; ``gemeente_path`` on
+each model names the lookup that policy.py uses to keep one municipality's users out of another's
+data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samen.core.roles import Role
+
+POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+postcode_validator = RegexValidator(POSTCODE_RE, _("Een postcode bestaat uit vier cijfers en twee letters."))
+
+
+def normalise_postcode(value: str) -> str:
+    """'1211 ab' -> '1211AB' (validation happens elsewhere)."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+class Gemeente(models.Model):
+    """A municipality. Its settings are the per-municipality configuration the beheerder edits."""
+
+    code = models.CharField(_("CBS-code"), max_length=6, unique=True,
+                            validators=[RegexValidator(r"^GM[0-9]{4}$", _("Een gemeentecode is GM en vier cijfers."))])
+    name = models.CharField(_("naam"), max_length=100)
+    min_cell_size = models.PositiveIntegerField(
+        _("minimum aantal respondenten per cel"), default=50, validators=[MinValueValidator(10)],
+        help_text=_("Cijfers over minder respondenten worden nergens getoond."),
+    )
+    triage_working_days = models.PositiveIntegerField(
+        _("termijn triage (werkdagen)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    gemeente_path = "self"
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Wijk(models.Model):
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="wijken")
+    code = models.CharField(_("CBS-wijkcode"), max_length=8, unique=True,
+                            validators=[RegexValidator(r"^WK[0-9]{6}$", _("Een wijkcode is WK en zes cijfers."))])
+    official_name = models.CharField(_("officiële naam (CBS)"), max_length=100)
+    policy_name = models.CharField(_("naam in het beleid"), max_length=100, blank=True)
+    boundary = models.JSONField(_("grens (GeoJSON-geometrie, WGS84)"), null=True, blank=True)
+    gemeente_path = "gemeente"
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """Policy name with the official name beside it where they differ: 'Noord-West (Noordwest)'."""
+        if self.policy_name and self.policy_name != self.official_name:
+            return f"{self.policy_name} ({self.official_name})"
+        return self.official_name
+
+
+class Buurt(models.Model):
+    wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, related_name="buurten")
+    code = models.CharField(_("CBS-buurtcode"), max_length=10, unique=True,
+                            validators=[RegexValidator(r"^BU[0-9]{8}$", _("Een buurtcode is BU en acht cijfers."))])
+    name = models.CharField(_("naam"), max_length=100)
+    gemeente_path = "wijk__gemeente"
+
+    class Meta:
+        verbose_name = _("buurt")
+        verbose_name_plural = _("buurten")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class PostcodeRange(models.Model):
+    """PC6 plus a house-number range that lies in one buurt. Imported from CSV (core.services.geography)."""
+
+    class Parity(models.TextChoices):
+        ALL = "all", _("alle huisnummers")
+        EVEN = "even", _("even huisnummers")
+        ODD = "odd", _("oneven huisnummers")
+
+    buurt = models.ForeignKey(Buurt, on_delete=models.CASCADE, related_name="postcodes")
+    postcode = models.CharField(_("postcode"), max_length=6, validators=[postcode_validator], db_index=True)
+    number_from = models.PositiveIntegerField(_("huisnummer van"), validators=[MinValueValidator(1)])
+    number_to = models.PositiveIntegerField(_("huisnummer tot en met"), validators=[MinValueValidator(1)])
+    parity = models.CharField(_("even/oneven"), max_length=4, choices=Parity.choices, default=Parity.ALL)
+    street = models.CharField(_("straat"), max_length=120, blank=True)
+    gemeente_path = "buurt__wijk__gemeente"
+
+    class Meta:
+        verbose_name = _("postcodereeks")
+        verbose_name_plural = _("postcodereeksen")
+        ordering = ["postcode", "number_from"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(number_to__gte=models.F("number_from")),
+                                   name="postcoderange_to_after_from"),
+            models.UniqueConstraint(fields=["postcode", "number_from", "parity"], name="postcoderange_unique_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.postcode} {self.number_from}-{self.number_to}"
+
+    def contains(self, number: int) -> bool:
+        if not self.number_from <= number <= self.number_to:
+            return False
+        if self.parity == self.Parity.EVEN:
+            return number % 2 == 0
+        if self.parity == self.Parity.ODD:
+            return number % 2 == 1
+        return True
+
+
+class Organisation(models.Model):
+    class Type(models.TextChoices):
+        WELZIJN = "welzijn", _("welzijn")
+        ZORG = "zorg", _("zorg")
+        HUISARTS = "huisarts", _("huisarts")
+        GEMEENTE = "gemeente", _("gemeente")
+        POLITIE = "politie", _("politie")
+        WONINGCORPORATIE = "woningcorporatie", _("woningcorporatie")
+        KERK = "kerk", _("kerk")
+        VERENIGING = "vereniging", _("vereniging")
+        ONDERNEMER = "ondernemer", _("ondernemer")
+        VRIJWILLIGERSORGANISATIE = "vrijwilligersorganisatie", _("vrijwilligersorganisatie")
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="organisations")
+    name = models.CharField(_("naam"), max_length=150)
+    type = models.CharField(_("soort"), max_length=30, choices=Type.choices)
+    description = models.TextField(_("omschrijving"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    gemeente_path = "gemeente"
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["gemeente", "name"], name="organisation_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Scoped to one municipality; a role; where it applies wijken and an organisation."""
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users",
+                                     null=True, blank=True, verbose_name=_("organisatie"))
+    wijken = models.ManyToManyField(Wijk, blank=True, related_name="users", verbose_name=_("wijken"))
+    function = models.CharField(_("functie"), max_length=100, blank=True,
+                                help_text=_("Bijvoorbeeld wijkverpleegkundige, huisarts, buurtcoördinator."))
+    gemeente_path = "gemeente"
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["username"]
+
+    def clean(self):
+        super().clean()
+        if self.role and not self.gemeente_id:
+            raise ValidationError({"gemeente": _("Een gebruiker met een rol hoort bij een gemeente.")})
+        if self.organisation_id and self.gemeente_id and self.organisation.gemeente_id != self.gemeente_id:
+            raise ValidationError({"organisation": _("De organisatie hoort bij een andere gemeente.")})
+
+
+class Resident(models.Model):
+    """An inwoner about whom the approach keeps personal data (signals, trajectories, visits refer here).
+
+    Least data: a name or initials, an address or only a postcode, a birth year (not a date) and
+    contact details only where the resident gave them. Never a BSN. Every read and write goes
+    through policy.visible() and core.services.residents, which write the access log.
+    """
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="residents")
+    name = models.CharField(_("naam"), max_length=150, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, validators=[postcode_validator])
+    house_number = models.PositiveIntegerField(_("huisnummer"), null=True, blank=True)
+    house_number_addition = models.CharField(_("toevoeging"), max_length=10, blank=True)
+    buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, related_name="residents", null=True, blank=True)
+    birth_year = models.PositiveIntegerField(_("geboortejaar"), null=True, blank=True,
+                                             validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    gemeente_path = "gemeente"
+
+    class Meta:
+        verbose_name = _("inwoner")
+        verbose_name_plural = _("inwoners")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        # Used in lists the policy already allowed; never in logs.
+        return self.name or _("Inwoner %(id)s") % {"id": self.pk}
+
+    @property
+    def wijk(self):
+        return self.buurt.wijk if self.buurt_id else None
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("bekeken")
+    CREATE = "create", _("aangemaakt")
+    CHANGE = "change", _("gewijzigd")
+    EXPORT = "export", _("geëxporteerd")
+    DELETE = "delete", _("verwijderd")
+
+
+class Purpose(models.TextChoices):
+    """Why personal data was accessed (AVG purpose limitation)."""
+
+    ONDERSTEUNING = "ondersteuning", _("ondersteuning van de inwoner")
+    TRIAGE = "triage", _("triage in het zorgnetwerk")
+    HUISBEZOEK = "huisbezoek", _("huisbezoek 75+")
+    REGIE = "regie", _("regie en caseload")
+    VERANTWOORDING = "verantwoording", _("verantwoording en controle")
+    INZAGEVERZOEK = "inzageverzoek", _("verzoek van de inwoner (inzage, correctie, verwijdering)")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only: entries cannot be deleted.")
+
+
+class AccessLogEntry(models.Model):
+    """Who did what with which resident record, when and why. Never holds the personal data itself."""
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("wie"))
+    actor_label = models.CharField(_("wie (omschrijving)"), max_length=150,
+                                   help_text=_("Gebruikersnaam, of het kanaal bij een anoniem of systeemverzoek."))
+    action = models.CharField(_("handeling"), max_length=10, choices=AccessAction.choices)
+    record_type = models.CharField(_("soort gegeven"), max_length=60)
+    record_id = models.CharField(_("gegeven-id"), max_length=40, db_index=True)
+    purpose = models.CharField(_("doel"), max_length=20, choices=Purpose.choices)
+    route = models.CharField(_("via"), max_length=100, blank=True,
+                             help_text=_("Naam van het scherm of API-eindpunt, zonder parameters."))
+    gemeente_path = "gemeente"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regel toegangslog")
+        verbose_name_plural = _("toegangslog")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only: entries cannot be deleted.")

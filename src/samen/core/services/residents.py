@@ -1,0 +1,103 @@
+"""The one write path for residents' personal data, and the reads that must leave a trace.
+
+Every function takes the acting user and a purpose; reads go through policy.visible() and every
+read, change, export and erasure appends to the access log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samen.core import accesslog, policy
+from samen.core.models import AccessAction, Purpose, Resident
+from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
+
+EDITABLE_FIELDS = ("name", "postcode", "house_number", "house_number_addition", "birth_year", "phone", "email")
+
+
+def _require(user, capability: str, obj=None):
+    if not policy.can(user, capability, obj):
+        raise PermissionDenied(_("U heeft geen toegang tot deze gegevens."))
+
+
+def list_residents(user):
+    """The residents ``user`` may see. Log the ones actually shown with log_shown()."""
+    _require(user, "resident.view")
+    return policy.visible(user, Resident).select_related("buurt__wijk")
+
+
+def log_shown(user, residents, *, purpose: Purpose, route: str) -> None:
+    accesslog.record(actor=user, action=AccessAction.VIEW, records=residents, purpose=purpose, route=route)
+
+
+def view_resident(user, pk, *, purpose: Purpose, route: str) -> Resident:
+    _require(user, "resident.view")
+    try:
+        resident = policy.visible(user, Resident).select_related("buurt__wijk").get(pk=pk)
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise Resident.DoesNotExist from None
+    accesslog.record(actor=user, action=AccessAction.VIEW, records=[resident], purpose=purpose, route=route)
+    return resident
+
+
+def _apply(resident: Resident, data: dict) -> None:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Dit veld bestaat niet.") for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(resident, name, value if value is not None else ("" if name not in {"house_number", "birth_year"}
+                                                                   else None))
+    try:
+        resident.postcode = clean_postcode(resident.postcode)
+        resident.buurt = locate(resident.gemeente, resident.postcode, resident.house_number)
+    except InvalidPostcode as exc:
+        raise ValidationError({"postcode": str(exc)}) from None
+    except UnknownAddress as exc:
+        raise ValidationError({"postcode": str(exc)}) from None
+    resident.full_clean()
+
+
+@transaction.atomic
+def register_resident(user, data: dict, *, purpose: Purpose, route: str) -> Resident:
+    _require(user, "resident.create")
+    resident = Resident(gemeente_id=user.gemeente_id)
+    _apply(resident, data)
+    if not policy.SCOPES.get(user.role) == "gemeente" and not user.wijken.filter(pk=resident.buurt.wijk_id).exists():
+        raise ValidationError({"postcode": _("Dit adres ligt buiten uw wijken.")})
+    resident.save()
+    accesslog.record(actor=user, action=AccessAction.CREATE, records=[resident], purpose=purpose, route=route)
+    return resident
+
+
+@transaction.atomic
+def change_resident(user, pk, data: dict, *, purpose: Purpose, route: str) -> Resident:
+    _require(user, "resident.change")
+    resident = policy.visible(user, Resident).select_for_update().get(pk=pk)
+    _apply(resident, data)
+    resident.save()
+    accesslog.record(actor=user, action=AccessAction.CHANGE, records=[resident], purpose=purpose, route=route)
+    return resident
+
+
+@transaction.atomic
+def erase_resident(user, pk, *, purpose: Purpose, route: str) -> None:
+    """Erase a resident's record (AVG right to erasure). The access log keeps only the id."""
+    _require(user, "resident.delete")
+    resident = policy.visible(user, Resident).select_for_update().get(pk=pk)
+    accesslog.record(actor=user, action=AccessAction.DELETE, records=[resident], purpose=purpose, route=route)
+    resident.delete()
+
+
+def export_residents(user, *, purpose: Purpose, route: str):
+    """Rows for a CSV export of the residents the user may see; every exported record is logged."""
+    _require(user, "resident.export")
+    residents = list(policy.visible(user, Resident).select_related("buurt__wijk").order_by("pk"))
+    accesslog.record(actor=user, action=AccessAction.EXPORT, records=residents, purpose=purpose, route=route)
+    header = ["id", "naam", "postcode", "huisnummer", "toevoeging", "buurt", "wijk", "geboortejaar",
+              "telefoon", "e-mail"]
+    rows = [[r.pk, r.name, r.postcode, r.house_number or "", r.house_number_addition,
+             r.buurt.name if r.buurt else "", r.buurt.wijk.display_name if r.buurt else "",
+             r.birth_year or "", r.phone, r.email] for r in residents]
+    return header, rows

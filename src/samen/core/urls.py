@@ -1,0 +1,24 @@
+from django.urls import path
+
+from samen.core.views import auth, pages, residents
+
+app_name = "core"
+
+urlpatterns = [
+    path("inloggen/", auth.LoginView.as_view(), name="login"),
+    path("inloggen/code/", auth.OTPVerifyView.as_view(), name="otp_verify"),
+    path("inloggen/code-instellen/", auth.OTPSetupView.as_view(), name="otp_setup"),
+    path("uitloggen/", auth.LogoutView.as_view(), name="logout"),
+    path("overzicht/", pages.HomeView.as_view(), name="home"),
+    path("wijken/", pages.WijkListView.as_view(), name="wijk_list"),
+    path("wijken/<str:code>/", pages.WijkDetailView.as_view(), name="wijk_detail"),
+    path("organisaties/", pages.OrganisationListView.as_view(), name="organisation_list"),
+    path("inwoners/", residents.ResidentListView.as_view(), name="resident_list"),
+    path("inwoners/nieuw/", residents.ResidentCreateView.as_view(), name="resident_create"),
+    path("inwoners/export.csv", residents.ResidentExportView.as_view(), name="resident_export"),
+    path("inwoners/<int:pk>/", residents.ResidentDetailView.as_view(), name="resident_detail"),
+    path("inwoners/<int:pk>/wijzigen/", residents.ResidentUpdateView.as_view(), name="resident_update"),
+    path("inwoners/<int:pk>/verwijderen/", residents.ResidentDeleteView.as_view(), name="resident_delete"),
+    path("toegangslog/", pages.AccessLogView.as_view(), name="accesslog"),
+    path("beheer/postcodes/", pages.PostcodeImportView.as_view(), name="postcode_import"),
+]

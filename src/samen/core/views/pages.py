@@ -1,0 +1,134 @@
+"""Staff pages of the core: home per role, wijken, organisations, access log, postcode import."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from samen.core import policy
+from samen.core.forms import AccessLogFilterForm, PostcodeImportForm
+from samen.core.maps import wijk_map_svg
+from samen.core.models import AccessLogEntry, Organisation, Resident, Wijk
+from samen.core.services import geography
+from samen.core.views.mixins import PolicyMixin
+from samen.samenwerken.models import Zorgnetwerk
+
+
+def healthz(request):
+    """For the load balancer: the process answers and the database is reachable."""
+    Wijk.objects.exists()
+    return JsonResponse({"status": "ok"})
+
+
+class HomeView(PolicyMixin, TemplateView):
+    """What the user's role works on. Later building blocks add their own panels here."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context["role"] = user.get_role_display()
+        context["wijken"] = user.wijken.all() if user.wijken.exists() else None
+        context["networks"] = policy.visible(user, Zorgnetwerk).filter(wijk__in=user.wijken.all())
+        if policy.can(user, "resident.view"):
+            context["resident_count"] = policy.visible(user, Resident).count()
+        if policy.can(user, "accesslog.view"):
+            context["log_today"] = policy.visible(user, AccessLogEntry).filter(
+                at__date=timezone.localdate()).count()
+        if policy.can(user, "geography.view"):
+            context["wijk_count"] = policy.visible(user, Wijk).count()
+        return context
+
+
+class WijkListView(PolicyMixin, TemplateView):
+    capability = "geography.view"
+    template_name = "core/wijk_list.html"
+
+    def get_context_data(self, **kwargs):
+        wijken = list(policy.visible(self.request.user, Wijk).annotate(buurt_count=Count("buurten")))
+        return {**super().get_context_data(**kwargs), "wijken": wijken, "map": wijk_map_svg(wijken)}
+
+
+class WijkDetailView(PolicyMixin, TemplateView):
+    capability = "geography.view"
+    template_name = "core/wijk_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        wijk = get_object_or_404(policy.visible(user, Wijk), code=kwargs["code"])
+        return {**super().get_context_data(**kwargs), "wijk": wijk, "buurten": wijk.buurten.all(),
+                "networks": policy.visible(user, Zorgnetwerk).filter(wijk=wijk),
+                "map": wijk_map_svg([wijk])}
+
+
+class OrganisationListView(PolicyMixin, TemplateView):
+    capability = "organisation.view"
+    template_name = "core/organisation_list.html"
+
+    def get_context_data(self, **kwargs):
+        organisations = policy.visible(self.request.user, Organisation)
+        kind = self.request.GET.get("soort", "")
+        if kind in Organisation.Type.values:
+            organisations = organisations.filter(type=kind)
+        return {**super().get_context_data(**kwargs), "organisations": organisations,
+                "types": Organisation.Type.choices, "selected_type": kind}
+
+
+class AccessLogView(PolicyMixin, TemplateView):
+    """The regisseur and beheerder read and filter the access log. Nothing here changes it."""
+
+    capability = "accesslog.view"
+    template_name = "core/accesslog.html"
+
+    def get_context_data(self, **kwargs):
+        form = AccessLogFilterForm(self.request.GET or None)
+        entries = filter_access_log(policy.visible(self.request.user, AccessLogEntry),
+                                    form.cleaned_data if form.is_valid() else {})
+        page = Paginator(entries.select_related("actor"), 50).get_page(self.request.GET.get("pagina"))
+        query = self.request.GET.copy()
+        query.pop("pagina", None)
+        return {**super().get_context_data(**kwargs), "form": form, "page": page, "query": query.urlencode()}
+
+
+def filter_access_log(entries, filters: dict):
+    if filters.get("actor"):
+        entries = entries.filter(actor_label__iexact=filters["actor"].strip())
+    if filters.get("record_id"):
+        entries = entries.filter(record_id=filters["record_id"].strip())
+    if filters.get("action"):
+        entries = entries.filter(action=filters["action"])
+    tz = timezone.get_current_timezone()
+    if filters.get("date_from"):
+        entries = entries.filter(at__gte=datetime.combine(filters["date_from"], time.min, tz))
+    if filters.get("date_to"):
+        entries = entries.filter(at__lte=datetime.combine(filters["date_to"], time.max, tz))
+    return entries
+
+
+class PostcodeImportView(PolicyMixin, FormView):
+    capability = "postcode.import"
+    http_method_names = ["get", "post"]
+    template_name = "core/postcode_import.html"
+    form_class = PostcodeImportForm
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        count = policy.visible(user, Wijk).filter().values("buurten__postcodes").exclude(
+            buurten__postcodes=None).count()
+        return {**super().get_context_data(**kwargs), "range_count": count}
+
+    def form_valid(self, form):
+        report = geography.import_postcodes(self.request.user.gemeente, form.cleaned_data["file"].read())
+        if not report.ok:
+            return self.render_to_response(self.get_context_data(form=form, report=report), status=400)
+        messages.success(self.request, _("%(count)s postcodereeksen ingelezen.") % {"count": report.imported})
+        return redirect("core:postcode_import")

@@ -1,0 +1,137 @@
+"""Resident screens. All reads and writes go through core.services.residents (access log included)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from samen.core import policy
+from samen.core.forms import ResidentForm
+from samen.core.models import Purpose, Resident
+from samen.core.services import residents as service
+from samen.core.views.mixins import PolicyMixin
+
+
+class ResidentListView(PolicyMixin, TemplateView):
+    capability = "resident.view"
+    template_name = "core/resident_list.html"
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(service.list_residents(self.request.user), 25).get_page(self.request.GET.get("pagina"))
+        service.log_shown(self.request.user, page.object_list, purpose=Purpose.REGIE, route=self.route_name())
+        return {**super().get_context_data(**kwargs), "page": page,
+                "can_create": policy.can(self.request.user, "resident.create"),
+                "can_export": policy.can(self.request.user, "resident.export")}
+
+
+class ResidentDetailView(PolicyMixin, TemplateView):
+    capability = "resident.view"
+    template_name = "core/resident_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        try:
+            resident = service.view_resident(user, kwargs["pk"], purpose=Purpose.ONDERSTEUNING,
+                                             route=self.route_name())
+        except Resident.DoesNotExist:
+            raise Http404 from None
+        return {**super().get_context_data(**kwargs), "resident": resident,
+                "can_change": policy.can(user, "resident.change"),
+                "can_delete": policy.can(user, "resident.delete")}
+
+
+class _ResidentFormView(PolicyMixin, TemplateView):
+    template_name = "core/resident_form.html"
+
+    def post(self, request, *args, **kwargs):
+        form = ResidentForm(request.POST)
+        if form.is_valid():
+            try:
+                resident = self.save(form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, self.success_message)
+                return redirect("core:resident_detail", pk=resident.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ResidentCreateView(_ResidentFormView):
+    capability = "resident.create"
+    success_message = _("De inwoner is vastgelegd.")
+
+    def get_context_data(self, **kwargs):
+        return {"title": _("Inwoner vastleggen"), "form": kwargs.get("form") or ResidentForm()}
+
+    def save(self, data):
+        return service.register_resident(self.request.user, data, purpose=Purpose.ONDERSTEUNING,
+                                         route=self.route_name())
+
+
+class ResidentUpdateView(_ResidentFormView):
+    capability = "resident.change"
+    success_message = _("De gegevens zijn gewijzigd.")
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        if form is None:
+            try:
+                resident = service.view_resident(self.request.user, self.kwargs["pk"],
+                                                 purpose=Purpose.ONDERSTEUNING, route=self.route_name())
+            except Resident.DoesNotExist:
+                raise Http404 from None
+            form = ResidentForm.for_resident(resident)
+        return {"title": _("Gegevens wijzigen"), "form": form}
+
+    def save(self, data):
+        try:
+            return service.change_resident(self.request.user, self.kwargs["pk"], data,
+                                           purpose=Purpose.ONDERSTEUNING, route=self.route_name())
+        except Resident.DoesNotExist:
+            raise Http404 from None
+
+
+class ResidentDeleteView(PolicyMixin, TemplateView):
+    """Erasure at the resident's request (AVG art. 17)."""
+
+    capability = "resident.delete"
+    template_name = "core/resident_delete.html"
+    http_method_names = ["get", "post"]
+
+    def get_context_data(self, **kwargs):
+        if not policy.visible(self.request.user, Resident).filter(pk=kwargs["pk"]).exists():
+            raise Http404
+        return {"pk": kwargs["pk"]}
+
+    def post(self, request, pk):
+        try:
+            service.erase_resident(request.user, pk, purpose=Purpose.INZAGEVERZOEK, route=self.route_name())
+        except Resident.DoesNotExist:
+            raise Http404 from None
+        messages.success(request, _("De gegevens van de inwoner zijn verwijderd."))
+        return redirect("core:resident_list")
+
+
+class ResidentExportView(PolicyMixin, TemplateView):
+    capability = "resident.export"
+
+    def get(self, request, *args, **kwargs):
+        header, rows = service.export_residents(request.user, purpose=Purpose.VERANTWOORDING,
+                                                route=self.route_name())
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="inwoners-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return response

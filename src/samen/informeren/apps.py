@@ -1,0 +1,10 @@
+"""Inform: the public site for residents."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InformerenConfig(AppConfig):
+    name = "samen.informeren"
+    label = "informeren"
+    verbose_name = _("Informeren: de publieke site")

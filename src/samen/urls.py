@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from samen.core.views.pages import healthz
+
+urlpatterns = [
+    path("", include("samen.informeren.urls")),
+    path("", include("samen.core.urls")),
+    path("zorgnetwerken/", include("samen.samenwerken.urls")),
+    path("api/v1/", include("samen.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler403 = "samen.core.views.errors.permission_denied"
+handler404 = "samen.core.views.errors.not_found"
+handler500 = "samen.core.views.errors.server_error"

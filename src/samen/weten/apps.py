@@ -1,0 +1,10 @@
+"""Know: survey indicators per wijk, targets and factors."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WetenConfig(AppConfig):
+    name = "samen.weten"
+    label = "weten"
+    verbose_name = _("Weten: de monitor van eenzaamheid per wijk")
