@@ -21,6 +21,15 @@ settings.STORAGES = {**settings.STORAGES,
 settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def dutch():
+    """Every test starts in Dutch, the site's first language."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -23,7 +23,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages -------------------------------------------------------
 need_pkgs=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core; do
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core gettext; do
   have_pkg "$pkg" || need_pkgs+=("$pkg")
 done
 if [ "$want_browser" = 1 ]; then
@@ -72,4 +72,11 @@ fi
 if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
   say "Installing the front-end packages (NL Design System, htmx, axe-core)"
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- translations ------------------------------------------------------------
+po=src/samen/locale/en/LC_MESSAGES/django.po
+if [ -f "$po" ] && { [ ! -f "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; }; then
+  say "Compiling the translations"
+  (cd src/samen && SAMEN_DATA_DIR="${TMPDIR:-/tmp}/samen-compilemessages" ../../.venv/bin/samen compilemessages -v0)
 fi

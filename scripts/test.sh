@@ -13,7 +13,7 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loo
 unset DATABASE_URL SAMEN_ENV SECRET_KEY
 
 echo "==> ruff"
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check .
 echo "==> migrations are up to date"
 .venv/bin/samen makemigrations --check --dry-run -v1
 

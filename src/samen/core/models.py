@@ -276,6 +276,9 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["record_type", "record_id"])]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.record_type}#{self.record_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The access log is append-only: entries cannot be changed.")

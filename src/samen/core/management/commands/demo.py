@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
         logins = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data for Hilversum loaded."))
-        self.stdout.write("\nDemo logins (password for all: %s):" % logins[0].password)
+        self.stdout.write(f"\nDemo logins (password for all: {logins[0].password}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role}")
         if settings.REQUIRE_SECOND_FACTOR:

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
 
-
 class _Gunicorn(BaseApplication):
     def __init__(self, options):
         self.options = options
