@@ -14,6 +14,7 @@ NAVIGATION = (
     ("organisation.view", "core:organisation_list", _("Organisaties")),
     ("accesslog.view", "core:accesslog", _("Toegangslog")),
     ("postcode.import", "core:postcode_import", _("Postcodes")),
+    ("user.manage", "core:user_list", _("Gebruikers")),
 )
 
 

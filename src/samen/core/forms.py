@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from samen.core.models import AccessAction, Resident
+from samen.core.models import AccessAction, Organisation, Resident, Wijk
+from samen.core.roles import Role
 
 
 class UtrechtFormMixin:
@@ -77,3 +78,35 @@ class PostcodeImportForm(UtrechtFormMixin, forms.Form):
     file = forms.FileField(label=_("CSV-bestand"),
                            help_text=_("Kolommen: postcode, huisnummer_van, huisnummer_tot, buurtcode; "
                                        "optioneel pariteit (alle/even/oneven) en straat."))
+
+
+class UserForm(UtrechtFormMixin, forms.Form):
+    """A user account; organisation and wijken are limited to the beheerder's municipality."""
+
+    username = forms.RegexField(label=_("Gebruikersnaam"), max_length=150, regex=r"^[\w.@+-]+$",
+                                error_messages={"invalid": _("Alleen letters, cijfers en . @ + - _")})
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none(),
+                                          required=False)
+    function = forms.CharField(label=_("Functie"), max_length=100, required=False)
+    wijken = forms.ModelMultipleChoiceField(label=_("Wijken"), queryset=Wijk.objects.none(), required=False,
+                                            widget=forms.CheckboxSelectMultiple,
+                                            help_text=_("De wijken waarin een sociaal werker, partner of "
+                                                        "vrijwilliger werkt."))
+    is_active = forms.BooleanField(label=_("Actief"), required=False, initial=True)
+
+    def __init__(self, *args, gemeente, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(gemeente=gemeente)
+        self.fields["wijken"].queryset = Wijk.objects.filter(gemeente=gemeente)
+        self.fields["wijken"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+        self.fields["is_active"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
+        if editing:
+            self.fields["username"].disabled = True
+
+
+class SamenPasswordChangeForm(UtrechtFormMixin, PasswordChangeForm):
+    pass

@@ -39,7 +39,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.VRIJWILLIGER: frozenset({"geography.view", "zorgnetwerk.view"}),
     Role.AANBIEDER: frozenset({"geography.view", "organisation.view"}),
     Role.BEHEERDER: frozenset(_READ_SHARED | {
-        "accesslog.view", "geography.change", "organisation.change", "user.view", "postcode.import",
+        "accesslog.view", "geography.change", "organisation.change", "user.view", "user.manage",
+        "postcode.import",
     }),
 }
 

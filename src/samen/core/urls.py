@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samen.core.views import auth, pages, residents
+from samen.core.views import auth, pages, residents, users
 
 app_name = "core"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("inwoners/<int:pk>/verwijderen/", residents.ResidentDeleteView.as_view(), name="resident_delete"),
     path("toegangslog/", pages.AccessLogView.as_view(), name="accesslog"),
     path("beheer/postcodes/", pages.PostcodeImportView.as_view(), name="postcode_import"),
+    path("beheer/gebruikers/", users.UserListView.as_view(), name="user_list"),
+    path("beheer/gebruikers/nieuw/", users.UserCreateView.as_view(), name="user_create"),
+    path("beheer/gebruikers/<int:pk>/", users.UserUpdateView.as_view(), name="user_update"),
+    path("wachtwoord/", users.PasswordChangeView.as_view(), name="password_change"),
 ]

@@ -53,7 +53,8 @@ def _sample_kwargs(name: str, hilversum) -> dict:
             "accesslog": AccessLogEntry.objects.create(
                 gemeente=hilversum, actor=User.objects.get(username="regisseur"), actor_label="regisseur",
                 action="view", record_type="core.resident", record_id=str(resident.pk), purpose="regie").pk,
-        }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog") if k in name)],
+            "user": User.objects.get(username="vrijwilliger").pk,
+        }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog", "user") if k in name)],
     }
     endpoint = next(e for e in ENDPOINTS.values() if e.name == name)
     return {param: samples[param]() for param in endpoint.params}
