@@ -26,7 +26,7 @@ PRODUCTION = {
 
 
 def run_samen(*args, **environment):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SAMEN_ENV", "SECRET_KEY"}}
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SAMEN_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run([SAMEN, *args], capture_output=True, text=True, env={**base, **environment},
                           cwd=REPO, timeout=120)
 
