@@ -26,7 +26,8 @@ PRODUCTION = {
 
 
 def run_samen(*args, **environment):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SAMEN_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    cleared = {"DATABASE_URL", "SAMEN_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in cleared}
     return subprocess.run([SAMEN, *args], capture_output=True, text=True, env={**base, **environment},
                           cwd=REPO, timeout=120)
 
