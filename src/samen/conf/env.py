@@ -77,6 +77,8 @@ def is_production() -> bool:
 
 def get_str(name: str) -> str | None:
     value = _raw(name)
+    if is_production() and _BY_NAME[name].required_in_production:
+        value = os.environ.get(name)  # a development default never stands in for a required setting
     if is_production() and _BY_NAME[name].required_in_production and not (value or "").strip():
         raise ImproperlyConfigured(
             f"{name} is required in production mode (SAMEN_ENV=production). See docs/settings.md."

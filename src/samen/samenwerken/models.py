@@ -28,6 +28,10 @@ class Zorgnetwerk(models.Model):
     def __str__(self):
         return self.name
 
+    def core_organisations(self) -> list[str]:
+        """Names of the core (kern) members, from prefetched members where available."""
+        return [m.organisation.name for m in self.members.all() if m.part == ZorgnetwerkMember.Part.KERN]
+
     def clean(self):
         if self.wijk_id and self.gemeente_id and self.wijk.gemeente_id != self.gemeente_id:
             raise ValidationError({"wijk": _("Deze wijk hoort bij een andere gemeente.")})
@@ -51,7 +55,7 @@ class ZorgnetwerkMember(models.Model):
     class Meta:
         verbose_name = _("deelnemer zorgnetwerk")
         verbose_name_plural = _("deelnemers zorgnetwerk")
-        ordering = ["network", "part", "organisation__name"]
+        ordering = ["network", "organisation__name"]
         constraints = [models.UniqueConstraint(fields=["network", "organisation", "function"],
                                                name="zorgnetwerkmember_unique")]
 

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from samen.core import policy
 from samen.core.views.mixins import PolicyMixin
-from samen.samenwerken.models import Zorgnetwerk
+from samen.samenwerken.models import Zorgnetwerk, ZorgnetwerkMember
 
 
 class NetworkListView(PolicyMixin, TemplateView):
@@ -25,5 +25,7 @@ class NetworkDetailView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         network = get_object_or_404(policy.visible(self.request.user, Zorgnetwerk).select_related("wijk"),
                                     pk=kwargs["pk"])
-        members = network.members.select_related("organisation", "user")
+        order = {part: index for index, part in enumerate(ZorgnetwerkMember.Part.values)}
+        members = sorted(network.members.select_related("organisation", "user"),
+                         key=lambda m: (order[m.part], m.organisation.name))
         return {**super().get_context_data(**kwargs), "network": network, "members": members}

@@ -1,5 +1,6 @@
 """The API's one permission class: each view names the capability per action; policy.py decides."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from samen.core import policy
@@ -9,7 +10,7 @@ AUTHENTICATED = "authenticated"  # any user of a municipality
 
 
 class PolicyPermission(BasePermission):
-    message = "U heeft geen toegang tot dit onderdeel."
+    message = _("U heeft geen toegang tot dit onderdeel.")
 
     def _capability(self, request, view):
         capabilities = getattr(view, "capabilities", None)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samen.core.models import POSTCODE_RE, Buurt, Gemeente, PostcodeRange, Wijk, normalise_postcode
+from samen.core.reports import ImportProblem, ImportReport
 
 # The names the policy papers use where they differ from CBS's (seed 002, 003).
 HILVERSUM_POLICY_NAMES = {
@@ -37,26 +37,6 @@ class UnknownAddress(LookupError):
 
 class InvalidPostcode(ValueError):
     pass
-
-
-@dataclass
-class ImportProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return _("rij %(row)s, kolom %(column)s: %(message)s") % vars(self)
-
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 @transaction.atomic

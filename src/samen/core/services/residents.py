@@ -59,13 +59,20 @@ def _apply(resident: Resident, data: dict) -> None:
     resident.full_clean()
 
 
+def _check_in_scope(user, resident: Resident) -> None:
+    """A worker scoped to wijken cannot place a resident outside them (and so lose sight of the record)."""
+    if policy.SCOPES.get(user.role) == "gemeente":
+        return
+    if not user.wijken.filter(pk=resident.buurt.wijk_id).exists():
+        raise ValidationError({"postcode": _("Dit adres ligt buiten uw wijken.")})
+
+
 @transaction.atomic
 def register_resident(user, data: dict, *, purpose: Purpose, route: str) -> Resident:
     _require(user, "resident.create")
     resident = Resident(gemeente_id=user.gemeente_id)
     _apply(resident, data)
-    if not policy.SCOPES.get(user.role) == "gemeente" and not user.wijken.filter(pk=resident.buurt.wijk_id).exists():
-        raise ValidationError({"postcode": _("Dit adres ligt buiten uw wijken.")})
+    _check_in_scope(user, resident)
     resident.save()
     accesslog.record(actor=user, action=AccessAction.CREATE, records=[resident], purpose=purpose, route=route)
     return resident
@@ -76,6 +83,7 @@ def change_resident(user, pk, data: dict, *, purpose: Purpose, route: str) -> Re
     _require(user, "resident.change")
     resident = policy.visible(user, Resident).select_for_update().get(pk=pk)
     _apply(resident, data)
+    _check_in_scope(user, resident)
     resident.save()
     accesslog.record(actor=user, action=AccessAction.CHANGE, records=[resident], purpose=purpose, route=route)
     return resident

@@ -44,6 +44,7 @@ def create_user(actor, data: dict) -> tuple[User, str]:
         raise ValidationError({"username": _("Deze gebruikersnaam bestaat al.")})
     organisation, wijken = _scoped(actor, data)
     user = User(username=data["username"], gemeente_id=actor.gemeente_id, organisation=organisation,
+                is_active=data.get("is_active", True),
                 **{name: data.get(name, "") for name in PROFILE_FIELDS if name != "is_active"})
     password = new_password()
     user.set_password(password)

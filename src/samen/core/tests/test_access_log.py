@@ -77,7 +77,8 @@ def test_no_entry_contains_personal_data(client_as, hilversum):
         secrets |= {resident.name, resident.postcode, resident.phone, resident.email,
                     str(resident.birth_year), *resident.name.split()}
     secrets = {s for s in secrets if s and len(s) > 3}
-    text_fields = [f.attname for f in AccessLogEntry._meta.concrete_fields]
+    # Timestamps and numeric keys are left out: a birth year can turn up among microseconds by chance.
+    text_fields = [f.attname for f in AccessLogEntry._meta.concrete_fields if f.attname not in {"id", "at"}]
     for entry in AccessLogEntry.objects.all():
         values = " ".join(str(getattr(entry, name)) for name in text_fields)
         leaked = [s for s in secrets if s in values]

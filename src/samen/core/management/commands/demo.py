@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from samen.core.services.demo import load_demo
 
@@ -8,6 +8,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from django.conf import settings
+
+        if settings.PRODUCTION:
+            raise CommandError("samen demo creates accounts with a published password; it refuses to run "
+                               "in production mode (SAMEN_ENV=production).")
 
         logins = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data for Hilversum loaded."))

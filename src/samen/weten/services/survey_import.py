@@ -1,0 +1,369 @@
+"""Importing survey microdata (CSV, Excel, SPSS .sav) into a wave: read, map, validate, store atomically.
+
+A mapping (YAML) says which of the source's columns hold Samen's variables and how its codes
+translate; see docs/survey-import.md. Validation reports every problem with its row and column;
+an invalid file stores nothing, and importing a wave again replaces it in one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samen.core.models import Buurt, Gemeente, PostcodeRange, Wijk
+from samen.core.reports import ImportReport
+from samen.weten import scales
+from samen.weten.models import Respondent, Sex, Source, Wave
+
+FACTOR_FLAGS = ("living_alone", "migration_background", "informal_carer")
+FACTOR_CATEGORIES = ("marital_status", "health", "income", "education")
+YES = {"ja", "j", "yes", "y", "1", "true", "waar"}
+NO = {"nee", "n", "no", "0", "false", "onwaar"}
+SEX_WORDS = {"man": Sex.MAN, "m": Sex.MAN, "male": Sex.MAN, "vrouw": Sex.VROUW, "v": Sex.VROUW,
+             "female": Sex.VROUW, "f": Sex.VROUW, "anders": Sex.ANDERS, "x": Sex.ANDERS, "other": Sex.ANDERS}
+SUPPORTED = {".csv", ".xlsx", ".xls", ".sav"}
+BATCH = 5000
+
+
+class MappingError(ValueError):
+    """The mapping file itself is wrong."""
+
+
+@dataclass
+class SurveyMapping:
+    """Where Samen's variables are in a source file, and how its codes translate."""
+
+    respondent_id: str
+    area: str
+    area_kind: str  # wijk, buurt or postcode
+    weight: str
+    scale: str = "djg11"
+    age: str | None = None
+    sex: str | None = None
+    stratum: str | None = None
+    djg: dict[int, str] = field(default_factory=dict)
+    djg_coding: str | None = None
+    lonely_often: str | None = None
+    enough_contacts: str | None = None
+    factors: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    area_codes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_yaml(cls, text: str) -> SurveyMapping:
+        try:
+            spec = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise MappingError(_("Het koppelbestand is geen geldige YAML: %(error)s") % {"error": exc}) from None
+        columns = spec.get("columns") or {}
+        missing = [name for name in ("respondent_id", "area", "weight") if not columns.get(name)]
+        if missing:
+            raise MappingError(_("Het koppelbestand noemt geen kolom voor: %(names)s.") % {"names": ", ".join(missing)})
+        kind = spec.get("area_kind", "wijk")
+        if kind not in {"wijk", "buurt", "postcode"}:
+            raise MappingError(_("area_kind moet wijk, buurt of postcode zijn, niet %(kind)r.") % {"kind": kind})
+        scale = spec.get("scale", "djg11")
+        if scale not in scales.DJG_SCALES:
+            raise MappingError(_("scale moet djg11 of djg6 zijn, niet %(scale)r.") % {"scale": scale})
+        coding = spec.get("djg_coding")
+        try:
+            scales.check_coding(coding)
+        except ValueError as exc:
+            raise MappingError(str(exc)) from None
+        djg = {int(key.split("_")[1]): value for key, value in columns.items() if key.startswith("djg_")}
+        factors = {name: columns[name] for name in (*FACTOR_FLAGS, *FACTOR_CATEGORIES) if columns.get(name)}
+        codes = {name: {str(k): str(v) for k, v in table.items()} for name, table in (spec.get("codes") or {}).items()}
+        return cls(respondent_id=columns["respondent_id"], area=columns["area"], area_kind=kind,
+                   weight=columns["weight"], scale=scale, age=columns.get("age"), sex=columns.get("sex"),
+                   stratum=columns.get("stratum"), djg=djg, djg_coding=coding,
+                   lonely_often=columns.get("lonely_often"), enough_contacts=columns.get("enough_contacts"),
+                   factors=factors, codes=codes,
+                   area_codes={str(k): str(v) for k, v in (spec.get("area_codes") or {}).items()})
+
+    def source_columns(self) -> list[str]:
+        optional = [self.age, self.sex, self.stratum, self.lonely_often, self.enough_contacts]
+        return [self.respondent_id, self.area, self.weight, *self.djg.values(), *self.factors.values(),
+                *(c for c in optional if c)]
+
+
+CANONICAL_MAPPING = SurveyMapping(
+    respondent_id="respondent_id", area="buurt", area_kind="buurt", weight="weight", age="age", sex="sex",
+    djg={i: f"djg_{i}" for i in range(1, 12)}, lonely_often="hoe_vaak_eenzaam",
+    enough_contacts="voldoende_contacten",
+    factors={name: name for name in (*FACTOR_FLAGS, *FACTOR_CATEGORIES)},
+)
+
+
+def read_table(content: bytes, filename: str, report: ImportReport) -> pd.DataFrame | None:
+    """The file as a table of strings (SPSS value labels applied); None with a reported problem."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED:
+        report.add(0, "-", _("bestandstype %(suffix)s wordt niet ondersteund; gebruik CSV, Excel (.xlsx) of "
+                             "SPSS (.sav).") % {"suffix": suffix or "?"})
+        return None
+    try:
+        if suffix == ".csv":
+            text = content.decode("utf-8-sig")
+            first = text.split("\n", 1)[0]
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                sep=";" if first.count(";") > first.count(",") else ",")
+        elif suffix == ".sav":
+            frame = _read_sav(content)
+        else:
+            frame = pd.read_excel(io.BytesIO(content), dtype=object)
+    except UnicodeDecodeError:
+        report.add(0, "-", _("het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8."))
+        return None
+    except Exception as exc:  # pandas, openpyxl and pyreadstat raise many types for a damaged file
+        report.add(0, "-", _("het bestand kan niet als %(suffix)s worden gelezen (%(error)s).")
+                   % {"suffix": suffix, "error": str(exc)[:200]})
+        return None
+    return frame
+
+
+def _read_sav(content: bytes) -> pd.DataFrame:
+    import tempfile
+
+    import pyreadstat
+
+    if not content.startswith(b"$FL"):
+        raise ValueError(_("geen SPSS-bestand"))
+    with tempfile.NamedTemporaryFile(suffix=".sav") as handle:
+        handle.write(content)
+        handle.flush()
+        frame, _meta = pyreadstat.read_sav(handle.name, apply_value_formats=True, formats_as_category=False)
+    return frame
+
+
+def _as_text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class _Areas:
+    wijk_ids: np.ndarray
+    buurt_ids: np.ndarray
+
+
+def _places(gemeente: Gemeente, frame, mapping: SurveyMapping, report: ImportReport) -> _Areas:
+    raw = frame[mapping.area].map(lambda v: mapping.area_codes.get(v, v)).str.upper()
+    wijk_ids = np.zeros(len(frame), dtype=np.int64)
+    buurt_ids = np.zeros(len(frame), dtype=np.int64)
+    if mapping.area_kind == "wijk":
+        known = dict(Wijk.objects.filter(gemeente=gemeente).values_list("code", "pk"))
+        lookup = {code: (pk, 0) for code, pk in known.items()}
+    elif mapping.area_kind == "buurt":
+        lookup = {code: (wijk, pk) for code, pk, wijk in
+                  Buurt.objects.filter(wijk__gemeente=gemeente).values_list("code", "pk", "wijk_id")}
+    else:
+        lookup = {}
+        for postcode, buurt, wijk in PostcodeRange.objects.filter(buurt__wijk__gemeente=gemeente).values_list(
+                "postcode", "buurt_id", "buurt__wijk_id"):
+            lookup[postcode] = (wijk, buurt) if lookup.get(postcode, (wijk, buurt))[1] == buurt else (wijk, 0)
+        raw = raw.str.replace(" ", "", regex=False)
+    for index, code in enumerate(raw):
+        place = lookup.get(code)
+        if place is None:
+            report.add(index + 2, mapping.area, _("onbekende %(kind)s '%(code)s' in deze gemeente.")
+                       % {"kind": mapping.area_kind, "code": code})
+        else:
+            wijk_ids[index], buurt_ids[index] = place
+    return _Areas(wijk_ids, buurt_ids)
+
+
+def _numbers(frame, column, report, *, minimum, maximum, required, label) -> np.ndarray:
+    values = pd.to_numeric(frame[column].str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
+    empty = (frame[column] == "").to_numpy()
+    bad = ~empty & (np.isnan(values) | (values < minimum) | (values > maximum))
+    for index in np.flatnonzero(bad):
+        report.add(int(index) + 2, column, _("'%(value)s' is geen geldige %(label)s (%(min)s tot %(max)s).")
+                   % {"value": frame[column].iat[index], "label": label, "min": minimum, "max": maximum})
+    if required:
+        for index in np.flatnonzero(empty):
+            report.add(int(index) + 2, column, _("%(label)s ontbreekt.") % {"label": label})
+    values[empty | bad] = np.nan
+    return values
+
+
+def _recode(frame, column, name, mapping) -> pd.Series:
+    table = mapping.codes.get(name, {})
+    return frame[column].map(lambda value: table.get(value, value))
+
+
+def _by_unique(series: pd.Series, convert: Callable, column: str, report: ImportReport) -> list:
+    """Apply ``convert`` once per distinct value; a ValueError becomes a problem on each row with it."""
+    results = {}
+    for value in series.unique():
+        try:
+            results[value] = (True, convert(value))
+        except ValueError as exc:
+            results[value] = (False, str(exc))
+    out = []
+    for index, value in enumerate(series):
+        ok, result = results[value]
+        if not ok:
+            report.add(index + 2, column, result)
+        out.append(result if ok else None)
+    return out
+
+
+def _flag(value: str):
+    text = value.strip().lower()
+    if text == "":
+        return None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(_("'%(value)s' is geen ja of nee.") % {"value": value})
+
+
+def _sex(value: str):
+    text = value.strip().lower()
+    if text == "":
+        return ""
+    if text not in SEX_WORDS:
+        raise ValueError(_("'%(value)s' is geen bekend geslacht (man, vrouw, anders).") % {"value": value})
+    return SEX_WORDS[text]
+
+
+def validate(gemeente: Gemeente, frame: pd.DataFrame, mapping: SurveyMapping, report: ImportReport) -> dict | None:
+    """Check every row; returns the columns to store, or None when there is any problem."""
+    frame = frame.map(_as_text)
+    missing = [c for c in mapping.source_columns() if c not in frame.columns]
+    if missing:
+        report.add(1, ", ".join(missing), _("deze kolommen ontbreken in het bestand."))
+        return None
+    if frame.empty:
+        report.add(2, "-", _("het bestand bevat geen respondenten."))
+        return None
+    ids = frame[mapping.respondent_id]
+    for index in np.flatnonzero((ids == "").to_numpy()):
+        report.add(int(index) + 2, mapping.respondent_id, _("respondentnummer ontbreekt."))
+    for index in np.flatnonzero(ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()):
+        report.add(int(index) + 2, mapping.respondent_id,
+                   _("respondentnummer '%(id)s' komt dubbel voor.") % {"id": ids.iat[index]})
+    areas = _places(gemeente, frame, mapping, report)
+    weight = _numbers(frame, mapping.weight, report, minimum=1e-12, maximum=1e9, required=True, label=_("weegfactor"))
+    age = (_numbers(frame, mapping.age, report, minimum=0, maximum=120, required=False, label=_("leeftijd"))
+           if mapping.age else np.full(len(frame), np.nan))
+    sex = _by_unique(_recode(frame, mapping.sex, "sex", mapping), _sex, mapping.sex, report) if mapping.sex else None
+    scores = _score(frame, mapping, report)
+    extra = {}
+    if mapping.lonely_often:
+        extra["lonely_often"] = _by_unique(_recode(frame, mapping.lonely_often, "lonely_often", mapping),
+                                           lambda v: scales.lonely_often(v or None), mapping.lonely_often, report)
+    if mapping.enough_contacts:
+        extra["enough_contacts"] = _by_unique(
+            _recode(frame, mapping.enough_contacts, "enough_contacts", mapping),
+            lambda v: None if scales.enough_contacts(v or None) is None else bool(scales.enough_contacts(v)),
+            mapping.enough_contacts, report)
+    for name, column in mapping.factors.items():
+        values = _recode(frame, column, name, mapping)
+        extra[name] = (_by_unique(values, _flag, column, report) if name in FACTOR_FLAGS
+                       else [v.strip().lower()[:20] for v in values])
+    if not report.ok:
+        return None
+    stratum = frame[mapping.stratum].tolist() if mapping.stratum else None
+    return {"respondent_id": ids.tolist(), "wijk_id": areas.wijk_ids, "buurt_id": areas.buurt_ids,
+            "weight": weight, "age": age, "sex": sex, "stratum": stratum, **scores, **extra}
+
+
+def _score(frame, mapping: SurveyMapping, report: ImportReport) -> dict:
+    scale = scales.DJG_SCALES[mapping.scale]
+    if not mapping.djg:
+        return {}
+    absent = [item for item in scale.items if item not in mapping.djg]
+    if absent:
+        report.add(1, "-", _("het koppelbestand mist de items %(items)s van %(scale)s.")
+                   % {"items": ", ".join(f"djg_{i}" for i in absent), "scale": scale.name})
+        return {}
+    matrix = np.zeros((len(frame), len(scale.items)), dtype=np.int8)
+    for position, item in enumerate(scale.items):
+        column = mapping.djg[item]
+
+        def encode(value, item=item):
+            answer = scales.normalise_answer(value or None, f"djg_{item}", mapping.djg_coding)
+            return scales.ANSWER_CODES[answer]
+
+        codes = _by_unique(_recode(frame, column, f"djg_{item}", mapping), encode, column, report)
+        matrix[:, position] = [code or 0 for code in codes]
+    if not report.ok:
+        return {}
+    result = scales.score_djg_many(scale, matrix)
+    return {"djg_total": result.total, "djg_emotional": result.emotional, "djg_social": result.social,
+            "djg_items": len(scale.items)}
+
+
+def _null(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+@transaction.atomic
+def store_wave(gemeente: Gemeente, source: str, year: int, rows: dict, *, name: str = "", file_name: str = "",
+               user=None, progress: Callable[[int], None] | None = None) -> Wave:
+    """Replace the wave's respondents in one transaction (re-importing a wave replaces it)."""
+    wave, _created = Wave.objects.update_or_create(
+        gemeente=gemeente, source=source, year=year,
+        defaults={"name": name or f"{Source(source).label} {year}", "file_name": file_name[:255],
+                  "imported_by": user if getattr(user, "is_authenticated", False) else None,
+                  "has_strata": rows.get("stratum") is not None,
+                  "respondent_count": len(rows["respondent_id"])})
+    wave.respondents.all().delete()
+    total = len(rows["respondent_id"])
+    for start in range(0, total, BATCH):
+        stop = min(start + BATCH, total)
+        Respondent.objects.bulk_create([_respondent(wave, rows, i) for i in range(start, stop)])
+        if progress:
+            progress(stop - start)
+    return wave
+
+
+def _respondent(wave, rows, i) -> Respondent:
+    def get(name, default=None):
+        values = rows.get(name)
+        return default if values is None else _null(values[i])
+
+    def whole(name):
+        value = get(name)
+        return None if value is None else int(value)
+
+    return Respondent(
+        wave=wave, respondent_id=rows["respondent_id"][i], wijk_id=int(rows["wijk_id"][i]),
+        buurt_id=int(rows["buurt_id"][i]) or None, age=whole("age"), sex=get("sex") or "",
+        weight=float(rows["weight"][i]), stratum=get("stratum") or "",
+        djg_total=whole("djg_total"), djg_emotional=whole("djg_emotional"), djg_social=whole("djg_social"),
+        djg_items=rows.get("djg_items", 11), lonely_often=get("lonely_often"), enough_contacts=get("enough_contacts"),
+        marital_status=get("marital_status") or "", living_alone=get("living_alone"), health=get("health") or "",
+        income=get("income") or "", education=get("education") or "",
+        migration_background=get("migration_background"), informal_carer=get("informal_carer"))
+
+
+def import_survey(gemeente: Gemeente, *, content: bytes, filename: str, mapping: SurveyMapping, source: str,
+                  year: int, name: str = "", user=None, progress=None) -> tuple[ImportReport, Wave | None]:
+    """Read, validate and store a survey file. With any problem nothing is stored."""
+    report = ImportReport()
+    if source not in Source.values:
+        report.add(0, "source", _("onbekende bron %(source)r.") % {"source": source})
+        return report, None
+    frame = read_table(content, filename, report)
+    if frame is None:
+        return report, None
+    rows = validate(gemeente, frame, mapping, report)
+    if rows is None:
+        return report, None
+    wave = store_wave(gemeente, source, year, rows, name=name, file_name=filename, user=user, progress=progress)
+    report.imported = wave.respondent_count
+    return report, wave
