@@ -127,3 +127,13 @@ def test_the_beheerder_adds_an_organisation_once(client_as):
                         content_type="application/json")
     assert wrong.status_code == 400 and "type" in wrong.json()["errors"]
     assert Organisation.objects.filter(name="Bibliotheek Hilversum").count() == 1
+
+
+def test_a_social_worker_cannot_move_a_resident_out_of_their_wijken(client_as, hilversum):
+    resident = Resident.objects.get(name="Mevrouw J. Pronk")
+    response = client_as("sociaalwerker").patch(reverse("api:resident-detail", args=[resident.pk]),
+                                                {"postcode": "1211AB", "house_number": 3},
+                                                content_type="application/json")
+    assert response.status_code == 400 and "buiten uw wijken" in response.json()["detail"]
+    resident.refresh_from_db()
+    assert resident.postcode == "1211BJ"

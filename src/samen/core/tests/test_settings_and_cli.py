@@ -121,3 +121,16 @@ def test_token_command_refuses_an_unknown_user(hilversum):
 def test_any_django_command_passes_through():
     result = run_samen("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stderr
+
+
+def test_production_mode_requires_allowed_hosts_despite_the_development_default():
+    settings = {k: v for k, v in PRODUCTION.items() if k != "ALLOWED_HOSTS"}
+    result = run_samen("check", **settings, DATABASE_URL="sqlite:////tmp/samen-prod-check.sqlite3")
+    assert result.returncode == 2
+    assert "ALLOWED_HOSTS is required in production mode" in result.stderr
+
+
+def test_the_demo_refuses_to_run_in_production():
+    result = run_samen("demo", **PRODUCTION, DATABASE_URL="sqlite:////tmp/samen-prod-check.sqlite3")
+    assert result.returncode != 0
+    assert "refuses to run in production mode" in result.stderr

@@ -72,3 +72,8 @@ def test_a_user_changes_their_own_password(client_as, demo_user):
         "new_password2": "een lang nieuw wachtwoord"})
     assert response.status_code == 302
     assert demo_user("aanbieder").check_password("een lang nieuw wachtwoord")
+
+
+def test_a_new_account_can_start_inactive(client_as, hilversum):
+    client_as("beheerder").post(reverse("core:user_create"), {"username": "later", "role": "partner"})
+    assert User.objects.get(username="later").is_active is False
