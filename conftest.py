@@ -30,10 +30,18 @@ def dutch():
         yield
 
 
+def load_demo_gemeente():
+    load_demo()
+    return Gemeente.objects.get(code="GM0402")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from samen.weten.services.demo import load_monitor_demo
+
     with django_db_blocker.unblock():
-        load_demo()
+        gemeente = load_demo_gemeente()
+        load_monitor_demo(gemeente, years=MONITOR_YEARS, n=MONITOR_N)
 
 
 @pytest.fixture
@@ -42,6 +50,21 @@ def hilversum(db) -> Gemeente:
     if not Gemeente.objects.filter(code="GM0402").exists():
         load_demo()
     return Gemeente.objects.get(code="GM0402")
+
+
+MONITOR_YEARS = (2016, 2019, 2022)
+MONITOR_N = 1500
+
+
+@pytest.fixture
+def monitor_data(hilversum):
+    """Three synthetic waves of 1,500 respondents (smaller than the demo's, enough for every wijk)."""
+    from samen.weten.models import Wave
+    from samen.weten.services.demo import load_monitor_demo
+
+    if not Wave.objects.filter(gemeente=hilversum).exists():
+        load_monitor_demo(hilversum, years=MONITOR_YEARS, n=MONITOR_N)
+    return hilversum
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core gett
   have_pkg "$pkg" || need_pkgs+=("$pkg")
 done
 if [ "$want_browser" = 1 ]; then
-  for pkg in chromium fonts-liberation; do
+  for pkg in chromium fonts-liberation poppler-utils; do
     have_pkg "$pkg" || need_pkgs+=("$pkg")
   done
 fi

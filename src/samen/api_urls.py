@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from samen.core.api import views as core
 from samen.core.api.permissions import PUBLIC
 from samen.samenwerken.api import ZorgnetwerkViewSet
+from samen.weten.api import FiguresView, WaveViewSet
 
 app_name = "api"
 
@@ -17,6 +18,7 @@ router.register("organisations", core.OrganisationViewSet, basename="organisatio
 router.register("zorgnetwerken", ZorgnetwerkViewSet, basename="zorgnetwerk")
 router.register("residents", core.ResidentViewSet, basename="resident")
 router.register("access-log", core.AccessLogViewSet, basename="accesslog")
+router.register("monitor/waves", WaveViewSet, basename="wave")
 
 
 class SchemaView(SpectacularAPIView):
@@ -39,5 +41,6 @@ urlpatterns = [
     path("redoc/", RedocView.as_view(), name="redoc"),
     path("me/", core.MeView.as_view(), name="me"),
     path("address-lookup/", core.AddressLookupView.as_view(), name="address-lookup"),
+    path("monitor/figures/", FiguresView.as_view(), name="monitor-figures"),
     *router.urls,
 ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("samen.informeren.urls")),
     path("", include("samen.core.urls")),
     path("zorgnetwerken/", include("samen.samenwerken.urls")),
+    path("monitor/", include("samen.weten.urls")),
     path("api/v1/", include("samen.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -9,10 +9,12 @@ from samen.core import policy
 NAVIGATION = (
     (None, "core:home", _("Mijn overzicht")),
     ("resident.view", "core:resident_list", _("Inwoners")),
+    ("monitor.view", "weten:dashboard", _("Monitor")),
     ("geography.view", "core:wijk_list", _("Wijken")),
     ("zorgnetwerk.view", "samenwerken:network_list", _("Zorgnetwerken")),
     ("organisation.view", "core:organisation_list", _("Organisaties")),
     ("accesslog.view", "core:accesslog", _("Toegangslog")),
+    ("monitor.import", "weten:waves", _("Metingen")),
     ("postcode.import", "core:postcode_import", _("Postcodes")),
     ("user.manage", "core:user_list", _("Gebruikers")),
 )

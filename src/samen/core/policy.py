@@ -29,7 +29,7 @@ PERSONAL_DATA_CAPABILITIES = frozenset({
 _READ_SHARED = {"geography.view", "organisation.view", "zorgnetwerk.view"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.BELEIDSADVISEUR: frozenset(_READ_SHARED | {"monitor.view"}),
+    Role.BELEIDSADVISEUR: frozenset(_READ_SHARED | {"monitor.view", "monitor.import", "monitor.change"}),
     Role.REGISSEUR: frozenset(_READ_SHARED | {
         "resident.view", "resident.create", "resident.change", "resident.delete", "resident.export",
         "accesslog.view", "monitor.view",
@@ -63,6 +63,9 @@ VIEW_CAPABILITY: dict[str, str] = {
     "core.resident": "resident.view",
     "core.accesslogentry": "accesslog.view",
     "samenwerken.zorgnetwerk": "zorgnetwerk.view",
+    "weten.wave": "monitor.view",
+    "weten.respondent": "monitor.view",
+    "weten.target": "monitor.view",
     "samenwerken.zorgnetwerkmember": "zorgnetwerk.view",
 }
 

@@ -66,17 +66,16 @@ def trend(points: list[dict], title: str, target: float | None = None) -> dict:
 
 def forest(effects: list[dict], title: str) -> dict:
     """Odds ratios with 95% intervals on a log scale, 1 marked."""
+    label = {"field": "label", "type": "nominal", "sort": None, "title": None}
     return {
         "$schema": SCHEMA, "title": title, "width": 420, "config": CONFIG,
         "height": {"step": 22},
-        "data": {"values": effects},
-        "encoding": {"y": {"field": "label", "type": "nominal", "sort": None, "title": None}},
         "layer": [
-            {"mark": {"type": "rule", "color": PRIMARY},
-             "encoding": {"x": {"field": "ci_low", "type": "quantitative", "scale": {"type": "log"},
-                                "title": "odds ratio (log-schaal)"}, "x2": {"field": "ci_high"}}},
-            {"mark": {"type": "point", "filled": True, "color": PRIMARY, "size": 60},
-             "encoding": {"x": {"field": "odds_ratio", "type": "quantitative"}}},
+            {"data": {"values": effects}, "mark": {"type": "rule", "color": PRIMARY},
+             "encoding": {"y": label, "x": {"field": "ci_low", "type": "quantitative", "scale": {"type": "log"},
+                                            "title": "odds ratio (log-schaal)"}, "x2": {"field": "ci_high"}}},
+            {"data": {"values": effects}, "mark": {"type": "point", "filled": True, "color": PRIMARY, "size": 60},
+             "encoding": {"y": label, "x": {"field": "odds_ratio", "type": "quantitative"}}},
             {"data": {"values": [{"one": 1}]}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#767676"},
              "encoding": {"x": {"field": "one", "type": "quantitative"}}},
         ],

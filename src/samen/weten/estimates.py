@@ -624,9 +624,9 @@ class _Inputs:
         self.w = _weights(weights)
         self.min_n = _check_min_n(min_n)
         self.columns = columns
-        if not outcomes:
+        self.outcome_values = [(str(name), outcomes[name]) for name in list(outcomes)]
+        if not self.outcome_values:
             raise ValueError("Give at least one outcome (indicator).")
-        self.outcome_values = [(str(name), outcomes[name]) for name in outcomes]
         self.strata = _strata(strata, self.w.size)
         self._factors: dict[str, _Factor] = {}
         self._outcomes: dict[str, _Outcome] = {}
@@ -710,12 +710,14 @@ def hierarchy(
     (("wijk", "year"), ("wijk", "year", "age_group")). A child cell belongs to the parent cell of its rows;
     ValueError when the rows of one child cell lie in more than one parent cell (the grouping is not nested).
     Rows with a missing value in the child's grouping belong to no child: they make the parent's remainder."""
-    n_rows = None
-    for values in columns.values():
-        n_rows = len(values)
-        break
-    if n_rows is None:
+    relations = [(tuple(parent_by), tuple(child_by)) for parent_by, child_by in relations]
+    names = [name for parent_by, child_by in relations for name in (*parent_by, *child_by)]
+    if not names:
         return []
+    if names[0] not in columns:
+        raise ValueError(f"Unknown grouping column {names[0]!r}.")
+    first = columns[names[0]]
+    n_rows = len(first) if isinstance(first, Coded) else np.asarray(first).size
     cache: dict[str, _Factor] = {}
 
     def factor_of(name: str) -> _Factor:
@@ -727,8 +729,8 @@ def hierarchy(
 
     result = []
     for parent_by, child_by in relations:
-        parent = _grouping(tuple(parent_by), factor_of, n_rows)
-        child = _grouping(tuple(child_by), factor_of, n_rows)
+        parent = _grouping(parent_by, factor_of, n_rows)
+        child = _grouping(child_by, factor_of, n_rows)
         both = (parent.cell < parent.n_cells) & (child.cell < child.n_cells)
         pair = child.cell[both].astype(np.int64) * max(parent.n_cells, 1) + parent.cell[both]
         pairs = np.unique(pair)
@@ -737,7 +739,7 @@ def hierarchy(
         if (counts > 1).any():
             c = int(np.flatnonzero(counts > 1)[0])
             raise ValueError(
-                f"{tuple(child_by)} is not nested in {tuple(parent_by)}: cell {child.keys[c]} lies in "
+                f"{child_by} is not nested in {parent_by}: cell {child.keys[c]} lies in "
                 f"{int(counts[c])} parent cells."
             )
         children = defaultdict(list)

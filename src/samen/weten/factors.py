@@ -38,6 +38,10 @@ FACTORS: dict[str, tuple[str, dict[str, str], str]] = {
                              "mensen zonder migratieachtergrond"),
     "informal_carer": ("nee", {"ja": "mantelzorgers"}, "mensen die geen mantelzorg geven"),
 }
+FACTOR_LABELS = {"age_group": "leeftijd", "sex": "geslacht", "marital_status": "burgerlijke staat",
+                 "living_alone": "alleenwonend", "health": "ervaren gezondheid", "income": "inkomen",
+                 "education": "opleiding", "migration_background": "migratieachtergrond",
+                 "informal_carer": "mantelzorger", "wijk": "wijk"}
 OUTCOME_WORDS = {"lonely": "eenzaam", "severely_lonely": "ernstig eenzaam"}
 
 
@@ -52,6 +56,10 @@ class Effect:
     p_value: float | None
     suppressed: bool
     sentence: str
+
+    @property
+    def label(self) -> str:
+        return f"{FACTOR_LABELS.get(self.factor, self.factor)}: {self.level}"
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,20 @@ def _sample_kwargs(name: str, hilversum) -> dict:
                 gemeente=hilversum, actor=User.objects.get(username="regisseur"), actor_label="regisseur",
                 action="view", record_type="core.resident", record_id=str(resident.pk), purpose="regie").pk,
             "user": User.objects.get(username="vrijwilliger").pk,
-        }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog", "user") if k in name)],
+            "wave": _a_wave(hilversum).pk,
+        }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog", "user", "wave")
+               if k in name)],
     }
     endpoint = next(e for e in ENDPOINTS.values() if e.name == name)
     return {param: samples[param]() for param in endpoint.params}
+
+
+def _a_wave(hilversum):
+    from samen.weten.models import Wave
+
+    wave, _created = Wave.objects.get_or_create(gemeente=hilversum, source="hilversum_monitor", year=2016,
+                                                defaults={"name": "Hilversum Monitor 2016"})
+    return wave
 
 
 def _outcome(response) -> str:

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from samen.core.models import Gemeente
 from samen.core.services.demo import load_demo
+from samen.weten.services.demo import load_monitor_demo
 
 
 class Command(BaseCommand):
@@ -14,7 +16,8 @@ class Command(BaseCommand):
                                "in production mode (SAMEN_ENV=production).")
 
         logins = load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data for Hilversum loaded."))
+        added = load_monitor_demo(Gemeente.objects.get(code="GM0402"))
+        self.stdout.write(self.style.SUCCESS(f"Demo data for Hilversum loaded ({added} new synthetic survey waves)."))
         self.stdout.write(f"\nDemo logins (password for all: {logins[0].password}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role}")

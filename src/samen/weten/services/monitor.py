@@ -1,0 +1,239 @@
+"""The monitor's figures for a municipality: estimates per area and year with confidence intervals,
+suppression, trends, targets, factors and the national reference figures.
+
+Reads only pseudonymous respondent rows through policy.visible() and returns aggregates; every
+figure a screen, API, CSV or PDF shows comes from here, so suppression holds in every channel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.core.cache import cache
+from django.db.models import Max
+
+from samen.core import policy
+from samen.core.models import Gemeente, Wijk
+from samen.weten import estimates, factors, trends
+from samen.weten.models import Indicator, ReferenceFigure, Respondent, Source, Target, Wave
+
+INDICATORS = [i.value for i in Indicator]
+DJG_INDICATORS = ["lonely", "severely_lonely", "emotionally_lonely", "socially_lonely"]
+AGE_GROUPS = ("16-25", "26-64", "65-74", "75+")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published cell: None for estimate and interval where suppressed."""
+
+    area_code: str
+    area_name: str
+    level: str  # gemeente, wijk, buurt
+    year: int
+    indicator: str
+    n: int
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+    age_group: str = ""
+    sex: str = ""
+
+    def as_row(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def microdata(gemeente: Gemeente, source: str, user) -> pd.DataFrame:
+    """The respondents of all waves of a source, with 0/1/NaN outcomes; cached per import."""
+    waves = Wave.objects.filter(gemeente=gemeente, source=source)
+    stamp = waves.aggregate(last=Max("imported_at"))["last"]
+    key = f"samen-weten-microdata-{gemeente.pk}-{source}-{stamp.timestamp() if stamp else 0}"
+    frame = cache.get(key)
+    if frame is None:
+        rows = policy.visible(user, Respondent).filter(wave__in=waves).values_list(
+            "wave__year", "wijk__code", "buurt__code", "age", "sex", "weight", "stratum", "djg_total",
+            "djg_emotional", "djg_social", "djg_items", "lonely_often", "enough_contacts", "marital_status",
+            "living_alone", "health", "income", "education", "migration_background", "informal_carer")
+        frame = pd.DataFrame.from_records(list(rows), columns=[
+            "year", "wijk", "buurt", "age", "sex", "weight", "stratum", "djg_total", "djg_emotional", "djg_social",
+            "djg_items", "lonely_often", "enough_contacts", "marital_status", "living_alone", "health", "income",
+            "education", "migration_background", "informal_carer"])
+        frame = _with_outcomes(frame)
+        cache.set(key, frame, 600)
+    return frame
+
+
+def _with_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
+    total = frame["djg_total"].astype(float)
+    eleven = frame["djg_items"] == 11
+    lonely_from = np.where(eleven, 3, 2)
+    severe_from = np.where(eleven, 9, 5)
+    sub_from = np.where(eleven, 3, 1)
+    frame["lonely"] = np.where(total.isna(), np.nan, (total >= lonely_from).astype(float))
+    frame["severely_lonely"] = np.where(total.isna(), np.nan, (total >= severe_from).astype(float))
+    for name, column in (("emotionally_lonely", "djg_emotional"), ("socially_lonely", "djg_social")):
+        value = frame[column].astype(float)
+        frame[name] = np.where(value.isna() | total.isna(), np.nan, (value >= sub_from).astype(float))
+    for name in ("lonely_often", "enough_contacts"):
+        frame[name] = frame[name].map({True: 1.0, False: 0.0}).astype(float)
+    frame["age_group"] = pd.cut(frame["age"].astype(float), [15.5, 25.5, 64.5, 74.5, 200],
+                                labels=list(AGE_GROUPS)).astype(object).where(frame["age"].notna(), None)
+    frame["gemeente"] = "gemeente"
+    return frame
+
+
+LEVEL_BY = {"gemeente": ("gemeente", "year"), "wijk": ("wijk", "year"), "buurt": ("buurt", "year")}
+NESTING = ((("gemeente", "year"), ("wijk", "year")), (("wijk", "year"), ("buurt", "year")))
+
+
+def _area_names(gemeente: Gemeente) -> dict[str, str]:
+    names = {"gemeente": gemeente.name}
+    for wijk in Wijk.objects.filter(gemeente=gemeente).prefetch_related("buurten"):
+        names[wijk.code] = wijk.policy_name or wijk.official_name
+        names.update({b.code: b.name for b in wijk.buurten.all()})
+    return names
+
+
+def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR, indicators=None,
+            breakdown: str | None = None) -> list[Figure]:
+    """Published figures per gemeente, wijk and buurt and year (and per age group or sex when asked),
+    with primary and complementary suppression over the whole set."""
+    indicators = list(indicators or INDICATORS)
+    min_n = gemeente.min_cell_size
+    frame = microdata(gemeente, source, user)
+    if frame.empty:
+        return []
+    columns = {name: frame[name].astype(object).where(frame[name].notna(), None).to_numpy()
+               for name in ("gemeente", "wijk", "buurt", "sex", "age_group")}
+    columns["year"] = frame["year"].to_numpy()
+    columns["sex"] = np.where(columns["sex"] == "", None, columns["sex"])
+    groupings = [LEVEL_BY[level] for level in ("gemeente", "wijk", "buurt")]
+    relations = list(NESTING)
+    if breakdown in {"age_group", "sex"}:
+        for by in list(groupings):
+            groupings.append((*by, breakdown))
+            relations.append((by, (*by, breakdown)))
+    outcomes = {i: frame[i].to_numpy(float) for i in indicators}
+    weights = frame["weight"].to_numpy(float)
+    tables = estimates.estimate_levels(columns, outcomes, weights, groupings, min_n=min_n)
+    cells = [cell for table in tables.values() for cell in table.cells()]
+    cells = estimates.protect(cells, estimates.hierarchy(columns, relations), min_n=min_n)
+    names = _area_names(gemeente)
+    out = []
+    for cell in cells:
+        values = dict(zip(cell.by, cell.keys, strict=True))
+        level = "buurt" if "buurt" in values else "wijk" if "wijk" in values else "gemeente"
+        code = gemeente.code if level == "gemeente" else values[level]
+        out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator, cell.n,
+                          cell.estimate, cell.ci_low, cell.ci_high, cell.suppressed,
+                          values.get("age_group") or "", values.get("sex") or ""))
+    return out
+
+
+def waves(gemeente: Gemeente, source: str = Source.HILVERSUM_MONITOR):
+    return Wave.objects.filter(gemeente=gemeente, source=source).order_by("year")
+
+
+@dataclass
+class Overview:
+    """What the dashboard and the factsheet show for one indicator."""
+
+    indicator: str
+    indicator_label: str
+    source: str
+    years: list[int]
+    latest_year: int | None
+    gemeente: list[Figure]
+    wijken: dict[str, dict[int, Figure]]
+    wijk_names: dict[str, str]
+    changes: list[dict]
+    targets: list[trends.Progress]
+    reference: list[ReferenceFigure]
+    factor_model: factors.FactorModel | None
+    min_n: int
+
+
+def overview(gemeente: Gemeente, user, indicator: str = "lonely", source: str = Source.HILVERSUM_MONITOR,
+             factor_wijk: str | None = None) -> Overview:
+    published = [f for f in figures(gemeente, user, source=source, indicators=[indicator])
+                 if not f.age_group and not f.sex]
+    years = sorted({f.year for f in published})
+    latest = years[-1] if years else None
+    own = sorted((f for f in published if f.level == "gemeente"), key=lambda f: f.year)
+    by_wijk: dict[str, dict[int, Figure]] = {}
+    names = {}
+    for f in published:
+        if f.level == "wijk":
+            by_wijk.setdefault(f.area_code, {})[f.year] = f
+            names[f.area_code] = f.area_name
+    return Overview(
+        indicator=indicator, indicator_label=str(Indicator(indicator).label), source=source, years=years,
+        latest_year=latest, gemeente=own, wijken=dict(sorted(by_wijk.items())), wijk_names=names,
+        changes=_changes(own, by_wijk, names, gemeente.name, years),
+        targets=_progress(gemeente, indicator, source, own, by_wijk),
+        reference=list(ReferenceFigure.objects.filter(indicator=indicator, region_code__in=[
+            "NL01", "NL00", gemeente.code]).order_by("region_code", "period")),
+        factor_model=factor_analysis(gemeente, user, indicator, source, latest, factor_wijk) if latest else None,
+        min_n=gemeente.min_cell_size,
+    )
+
+
+def _se(figure: Figure) -> float | None:
+    if figure.suppressed or figure.ci_low is None or figure.ci_high is None:
+        return None
+    return (figure.ci_high - figure.ci_low) / (2 * estimates.Z95)
+
+
+def _changes(own, by_wijk, names, gemeente_name, years) -> list[dict]:
+    """Latest wave against the previous one and against the first (the nulmeting), per area."""
+    if len(years) < 2:
+        return []
+    rows = []
+    series = [(gemeente_name, {f.year: f for f in own})] + [(names[c], v) for c, v in by_wijk.items()]
+    for name, by_year in series:
+        row = {"area": name}
+        for label, earlier_year in (("previous", years[-2]), ("baseline", years[0])):
+            a, b = by_year.get(earlier_year), by_year.get(years[-1])
+            if a and b and _se(a) is not None and _se(b) is not None:
+                row[label] = trends.change(a.estimate, _se(a), b.estimate, _se(b))
+            else:
+                row[label] = None
+        rows.append(row)
+    return rows
+
+
+def _progress(gemeente, indicator, source, own, by_wijk) -> list[trends.Progress]:
+    result = []
+    for target in Target.objects.filter(gemeente=gemeente, indicator=indicator, source=source).select_related(
+            "wijk"):
+        series = {f.year: f for f in own} if target.wijk is None else by_wijk.get(target.wijk.code, {})
+        if not series:
+            continue
+        latest_year = max(series)
+        goal = trends.Target(indicator, target.target_value, target.direction, target.target_year,
+                             target.baseline_year)
+        baseline = series.get(target.baseline_year)
+        latest = series[latest_year]
+        result.append(trends.progress(
+            goal, None if baseline is None or baseline.suppressed else baseline.estimate,
+            None if latest.suppressed else latest.estimate, latest_year))
+    return result
+
+
+def factor_analysis(gemeente, user, indicator, source, year, wijk_code=None) -> factors.FactorModel | None:
+    """Odds ratios for the DJG loneliness indicators in one wave, for the municipality or one wijk."""
+    if indicator not in ("lonely", "severely_lonely"):
+        return None
+    frame = microdata(gemeente, source, user)
+    data = frame[frame["year"] == year].copy()
+    if wijk_code:
+        data = data[data["wijk"] == wijk_code]
+    for flag in ("living_alone", "migration_background", "informal_carer"):
+        data[flag] = data[flag].map({True: "ja", False: "nee"})
+    data["wijk"] = data["wijk"].map(_area_names(gemeente))
+    if wijk_code:
+        data = data.drop(columns=["wijk"])
+    return factors.fit(data, indicator, min_n=gemeente.min_cell_size)

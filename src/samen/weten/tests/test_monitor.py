@@ -1,0 +1,105 @@
+"""The monitor's figures: right numbers, and no suppressed cell shown in any channel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pytest
+from django.urls import reverse
+
+from samen.weten.models import Respondent
+from samen.weten.services import monitor
+
+pytestmark = pytest.mark.django_db
+
+
+def direct_share(respondents, threshold=3):
+    """An independent computation of the weighted share and its interval, straight from the rows."""
+    rows = [(r.weight, 1.0 if r.djg_total >= threshold else 0.0) for r in respondents if r.djg_total is not None]
+    n = len(rows)
+    total = math.fsum(w for w, _y in rows)
+    p = math.fsum(w * y for w, y in rows) / total
+    var = n / (n - 1) * math.fsum(w * w * (y - p) ** 2 for w, y in rows) / total ** 2
+    return n, p, p - 1.959964 * math.sqrt(var), p + 1.959964 * math.sqrt(var)
+
+
+def test_wijk_figures_match_an_independent_computation(monitor_data, demo_user):
+    figures = monitor.figures(monitor_data, demo_user("beleidsadviseur"), indicators=["lonely"])
+    centrum = next(f for f in figures if f.area_code == "WK040201" and f.year == 2019 and f.level == "wijk")
+    n, p, low, high = direct_share(Respondent.objects.filter(wave__year=2019, wijk__code="WK040201"))
+    assert centrum.n == n
+    assert centrum.estimate == pytest.approx(p, abs=1e-9)
+    assert (centrum.ci_low, centrum.ci_high) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
+
+
+def test_small_cells_are_suppressed_and_cannot_be_derived(monitor_data, demo_user):
+    figures = monitor.figures(monitor_data, demo_user("beleidsadviseur"), indicators=["lonely"])
+    min_n = monitor_data.min_cell_size
+    assert any(f.suppressed for f in figures)
+    for f in figures:
+        if f.n < min_n:
+            assert f.suppressed and f.estimate is None and f.ci_low is None
+    # Per wijk and year, never exactly one suppressed buurt next to shown ones.
+    for wijk in {f.area_code for f in figures if f.level == "wijk"}:
+        for year in {f.year for f in figures}:
+            buurten = [f for f in figures if f.level == "buurt" and f.year == year and f.area_code.startswith(
+                "BU" + wijk[2:])]
+            if len(buurten) > 1:
+                assert sum(b.suppressed for b in buurten) != 1, (wijk, year)
+
+
+def _suppressed_buurt(monitor_data, user):
+    return next(f for f in monitor.figures(monitor_data, user, indicators=["lonely"])
+                if f.level == "buurt" and f.suppressed)
+
+
+def test_no_channel_shows_a_suppressed_figure(monitor_data, demo_user, client_as):
+    user = demo_user("beleidsadviseur")
+    hidden = _suppressed_buurt(monitor_data, user)
+    client = client_as("beleidsadviseur")
+    # API
+    api = client.get(reverse("api:monitor-figures"), {"indicator": "lonely", "level": "buurt",
+                                                      "year": hidden.year, "page_size": 200}).json()
+    row = next(r for r in api["results"] if r["area_code"] == hidden.area_code)
+    assert row["suppressed"] and row["estimate"] is None and row["ci_low"] is None
+    # CSV
+    export = client.get(reverse("weten:figures_csv")).content.decode()
+    rows = list(csv.DictReader(io.StringIO(export)))
+    match = next(r for r in rows if r["gebiedscode"] == hidden.area_code and r["jaar"] == str(hidden.year)
+                 and r["indicator"] == "lonely" and not r["leeftijdsgroep"])
+    assert match["onderdrukt"] == "ja" and match["schatting"] == "" and match["ondergrens_95"] == ""
+    for r in rows:
+        if r["n"] and int(r["n"]) < monitor_data.min_cell_size:
+            assert r["schatting"] == ""
+
+
+def test_dashboard_shows_map_trend_table_targets_and_factors(monitor_data, client_as):
+    page = client_as("regisseur").get(reverse("weten:dashboard"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("<svg") >= 3  # map, trend and forest plot
+    assert 'id="tabel-wijken"' in html and 'aria-describedby="tabel-wijken"' in html  # the text alternative
+    assert "Doel: onder" in html and "Noord-West" in html
+    assert "Alleenwonenden hebben" in html
+    assert page.context["data"].latest_year == 2022
+
+
+def test_factors_per_wijk_and_an_invalid_indicator_falls_back(monitor_data, client_as):
+    client = client_as("beleidsadviseur")
+    page = client.get(reverse("weten:dashboard"), {"factor_wijk": "WK040207", "indicator": "nonsense"})
+    assert page.status_code == 200 and page.context["data"].indicator == "lonely"
+    model = page.context["data"].factor_model
+    assert model is None or all(e.factor != "wijk" for e in model.effects)
+
+
+def test_the_api_refuses_bad_parameters(monitor_data, client_as):
+    response = client_as("beleidsadviseur").get(reverse("api:monitor-figures"), {"level": "land", "year": "x"})
+    assert response.status_code == 400 and {"level", "year"} <= set(response.json()["errors"])
+
+
+def test_age_breakdown_is_suppressed_too(monitor_data, demo_user):
+    figures = monitor.figures(monitor_data, demo_user("regisseur"), indicators=["lonely"], breakdown="age_group")
+    by_age = [f for f in figures if f.age_group]
+    assert by_age and all(f.suppressed for f in by_age if f.n < monitor_data.min_cell_size)
