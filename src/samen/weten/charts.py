@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from html import escape
 
 import vl_convert
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "DejaVu Sans"
 PRIMARY = "#00605a"
-CONFIG = {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12},
+# No ARIA roles on the marks: the figure as a whole is one image with a label; the table beside it
+# carries the figures for screen readers.
+CONFIG = {"font": FONT, "view": {"stroke": None}, "aria": False, "axis": {"labelFontSize": 12, "titleFontSize": 12},
           "legend": {"labelFontSize": 12, "titleFontSize": 12}}
 
 
@@ -82,11 +86,16 @@ def forest(effects: list[dict], title: str) -> dict:
     }
 
 
+ARIA_ATTRIBUTE = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+
+
 @functools.lru_cache(maxsize=64)
 def _render(spec_json: str) -> str:
     return vl_convert.vegalite_to_svg(json.loads(spec_json))
 
 
 def svg(spec: dict) -> str:
-    """The chart as an SVG document (memoised per specification)."""
-    return _render(json.dumps(spec, sort_keys=True))
+    """The chart as an SVG document (memoised per specification): one image, labelled by its title."""
+    document = ARIA_ATTRIBUTE.sub("", _render(json.dumps(spec, sort_keys=True)))
+    label = escape(str(spec.get("title", "")), quote=True)
+    return document.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
