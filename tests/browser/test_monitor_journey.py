@@ -27,7 +27,8 @@ def test_policy_advisor_reads_the_monitor_and_downloads_the_factsheet(
 
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Alle cijfers (CSV)").click()
-    assert "onderdrukt" in open(csv_download.value.path(), encoding="utf-8").readline()
+    with open(csv_download.value.path(), encoding="utf-8") as handle:
+        assert "onderdrukt" in handle.readline()
 
     response = page.request.get(live_server.url + "/monitor/factsheet.pdf?indicator=lonely")
     assert response.ok and response.headers["content-type"] == "application/pdf"
