@@ -22,6 +22,16 @@ settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Tests roll their database changes back; the cache must not remember them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def dutch():
     """Every test starts in Dutch, the site's first language."""
     from django.utils import translation

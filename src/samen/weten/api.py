@@ -29,7 +29,8 @@ class FigureQuery(serializers.Serializer):
     indicator = serializers.ChoiceField(choices=Indicator.values, required=False)
     level = serializers.ChoiceField(choices=["gemeente", "wijk", "buurt"], required=False)
     year = serializers.IntegerField(required=False)
-    breakdown = serializers.ChoiceField(choices=["age_group", "sex"], required=False)
+    breakdown = serializers.MultipleChoiceField(choices=monitor.BREAKDOWNS, required=False,
+                                                help_text="age_group, age_group_monitor and/or sex")
 
 
 class FiguresView(APIView):
@@ -44,7 +45,7 @@ class FiguresView(APIView):
         q = query.validated_data
         rows = monitor.figures(request.user.gemeente, request.user,
                                indicators=[q["indicator"]] if q.get("indicator") else None,
-                               breakdown=q.get("breakdown"))
+                               breakdown=tuple(sorted(q.get("breakdown", ()))))
         rows = [r for r in rows if (not q.get("level") or r.level == q["level"])
                 and (not q.get("year") or r.year == q["year"])
                 and (bool(q.get("breakdown")) == bool(r.age_group or r.sex))]

@@ -74,9 +74,8 @@ class FiguresCsvView(PolicyMixin, TemplateView):
     capability = "monitor.view"
 
     def get(self, request, *args, **kwargs):
-        breakdown = request.GET.get("uitsplitsing")
-        rows = monitor.figures(request.user.gemeente, request.user,
-                               breakdown=breakdown if breakdown in {"age_group", "sex"} else None)
+        breakdown = tuple(b for b in request.GET.get("uitsplitsing", "").split(",") if b in monitor.BREAKDOWNS)
+        rows = monitor.figures(request.user.gemeente, request.user, breakdown=breakdown)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="monitor-{timezone.localdate()}.csv"'
         writer = csv.writer(response)

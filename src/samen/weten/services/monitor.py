@@ -97,40 +97,55 @@ def _area_names(gemeente: Gemeente) -> dict[str, str]:
     return names
 
 
+BREAKDOWNS = ("age_group", "age_group_monitor", "sex")
+
+
 def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR, indicators=None,
-            breakdown: str | None = None) -> list[Figure]:
-    """Published figures per gemeente, wijk and buurt and year (and per age group or sex when asked),
-    with primary and complementary suppression over the whole set."""
+            breakdown: str | tuple[str, ...] | None = None) -> list[Figure]:
+    """Published figures per gemeente, wijk and buurt and year, and where asked per age group (the
+    issue's groups or the monitor's own), sex or both; with primary and complementary suppression
+    over the whole set. Waves with strata are estimated with the stratified variance."""
     indicators = list(indicators or INDICATORS)
+    breakdown = tuple(b for b in ((breakdown,) if isinstance(breakdown, str) else breakdown or ()) if b in BREAKDOWNS)
     min_n = gemeente.min_cell_size
     frame = microdata(gemeente, source, user)
     if frame.empty:
         return []
-    columns = {name: frame[name].astype(object).where(frame[name].notna(), None).to_numpy()
-               for name in ("gemeente", "wijk", "buurt", "sex", "age_group")}
-    columns["year"] = frame["year"].to_numpy()
-    columns["sex"] = np.where(columns["sex"] == "", None, columns["sex"])
     groupings = [LEVEL_BY[level] for level in ("gemeente", "wijk", "buurt")]
     relations = list(NESTING)
-    if breakdown in {"age_group", "sex"}:
+    for extra in ([breakdown] if breakdown else []):
         for by in list(groupings):
-            groupings.append((*by, breakdown))
-            relations.append((by, (*by, breakdown)))
-    outcomes = {i: frame[i].to_numpy(float) for i in indicators}
-    weights = frame["weight"].to_numpy(float)
-    tables = estimates.estimate_levels(columns, outcomes, weights, groupings, min_n=min_n)
-    cells = [cell for table in tables.values() for cell in table.cells()]
-    cells = estimates.protect(cells, estimates.hierarchy(columns, relations), min_n=min_n)
+            groupings.append((*by, *extra))
+            relations.append((by, (*by, *extra)))
+    cells = []
+    stratified = frame["stratum"].fillna("") != ""
+    for part, with_strata in ((frame[~stratified], False), (frame[stratified], True)):
+        if part.empty:
+            continue
+        columns = _columns(part)
+        strata = (part["year"].astype(str) + "|" + part["stratum"]).to_numpy() if with_strata else None
+        tables = estimates.estimate_levels(columns, {i: part[i].to_numpy(float) for i in indicators},
+                                           part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata)
+        cells += [cell for table in tables.values() for cell in table.cells()]
+    cells = estimates.protect(cells, estimates.hierarchy(_columns(frame), relations), min_n=min_n)
     names = _area_names(gemeente)
     out = []
     for cell in cells:
         values = dict(zip(cell.by, cell.keys, strict=True))
         level = "buurt" if "buurt" in values else "wijk" if "wijk" in values else "gemeente"
         code = gemeente.code if level == "gemeente" else values[level]
+        age = values.get("age_group") or values.get("age_group_monitor") or ""
         out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator, cell.n,
-                          cell.estimate, cell.ci_low, cell.ci_high, cell.suppressed,
-                          values.get("age_group") or "", values.get("sex") or ""))
+                          cell.estimate, cell.ci_low, cell.ci_high, cell.suppressed, age, values.get("sex") or ""))
     return out
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    columns = {name: frame[name].astype(object).where(frame[name].notna() & (frame[name] != ""), None).to_numpy()
+               for name in ("gemeente", "wijk", "buurt", "sex", "age_group")}
+    columns["age_group_monitor"] = estimates.age_groups(frame["age"].to_numpy(float), "monitor")
+    columns["year"] = frame["year"].to_numpy()
+    return columns
 
 
 def waves(gemeente: Gemeente, source: str = Source.HILVERSUM_MONITOR):

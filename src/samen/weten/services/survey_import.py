@@ -143,6 +143,19 @@ def _read_sav(content: bytes) -> pd.DataFrame:
     return frame
 
 
+def _text_column(column: pd.Series) -> pd.Series:
+    """A column as stripped text, '' for missing; numbers without a trailing '.0' (vectorised for numbers)."""
+    if column.dtype.kind in "iu":
+        return column.astype(str)
+    if column.dtype.kind == "f":
+        values = column.to_numpy(float)
+        whole = np.isfinite(values) & (values == np.floor(values))
+        text = np.where(whole, np.nan_to_num(values).astype(np.int64).astype(str), column.astype(str))
+        return pd.Series(np.where(np.isnan(values), "", text), index=column.index)
+    column = column.astype(object).where(column.notna(), None)
+    return column.map({value: _as_text(value) for value in column.unique()})
+
+
 def _as_text(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
@@ -173,13 +186,12 @@ def _places(gemeente: Gemeente, frame, mapping: SurveyMapping, report: ImportRep
                 "postcode", "buurt_id", "buurt__wijk_id"):
             lookup[postcode] = (wijk, buurt) if lookup.get(postcode, (wijk, buurt))[1] == buurt else (wijk, 0)
         raw = raw.str.replace(" ", "", regex=False)
-    for index, code in enumerate(raw):
-        place = lookup.get(code)
-        if place is None:
-            report.add(index + 2, mapping.area, _("onbekende %(kind)s '%(code)s' in deze gemeente.")
-                       % {"kind": mapping.area_kind, "code": code})
-        else:
-            wijk_ids[index], buurt_ids[index] = place
+    known = raw.isin(list(lookup)).to_numpy()
+    for index in np.flatnonzero(~known):
+        report.add(int(index) + 2, mapping.area, _("onbekende %(kind)s '%(code)s' in deze gemeente.")
+                   % {"kind": mapping.area_kind, "code": raw.iat[index]})
+    wijk_ids[known] = raw[known].map(lambda code: lookup[code][0]).to_numpy(np.int64)
+    buurt_ids[known] = raw[known].map(lambda code: lookup[code][1]).to_numpy(np.int64)
     return _Areas(wijk_ids, buurt_ids)
 
 
@@ -199,24 +211,24 @@ def _numbers(frame, column, report, *, minimum, maximum, required, label) -> np.
 
 def _recode(frame, column, name, mapping) -> pd.Series:
     table = mapping.codes.get(name, {})
-    return frame[column].map(lambda value: table.get(value, value))
+    if not table:
+        return frame[column]
+    return frame[column].map({value: table.get(value, value) for value in frame[column].unique()})
 
 
 def _by_unique(series: pd.Series, convert: Callable, column: str, report: ImportReport) -> list:
     """Apply ``convert`` once per distinct value; a ValueError becomes a problem on each row with it."""
-    results = {}
+    converted, failed = {}, {}
     for value in series.unique():
         try:
-            results[value] = (True, convert(value))
+            converted[value] = convert(value)
         except ValueError as exc:
-            results[value] = (False, str(exc))
-    out = []
-    for index, value in enumerate(series):
-        ok, result = results[value]
-        if not ok:
-            report.add(index + 2, column, result)
-        out.append(result if ok else None)
-    return out
+            failed[value] = str(exc)
+    if failed:
+        for index in np.flatnonzero(series.isin(list(failed)).to_numpy()):
+            report.add(int(index) + 2, column, failed[series.iat[index]])
+    out = series.map(converted)
+    return out.astype(object).where(out.notna(), None).tolist()
 
 
 def _flag(value: str):
@@ -241,11 +253,11 @@ def _sex(value: str):
 
 def validate(gemeente: Gemeente, frame: pd.DataFrame, mapping: SurveyMapping, report: ImportReport) -> dict | None:
     """Check every row; returns the columns to store, or None when there is any problem."""
-    frame = frame.map(_as_text)
     missing = [c for c in mapping.source_columns() if c not in frame.columns]
     if missing:
         report.add(1, ", ".join(missing), _("deze kolommen ontbreken in het bestand."))
         return None
+    frame = pd.DataFrame({c: _text_column(frame[c]) for c in dict.fromkeys(mapping.source_columns())})
     if frame.empty:
         report.add(2, "-", _("het bestand bevat geen respondenten."))
         return None
@@ -307,10 +319,6 @@ def _score(frame, mapping: SurveyMapping, report: ImportReport) -> dict:
             "djg_items": len(scale.items)}
 
 
-def _null(value):
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
-
-
 @transaction.atomic
 def store_wave(gemeente: Gemeente, source: str, year: int, rows: dict, *, name: str = "", file_name: str = "",
                user=None, progress: Callable[[int], None] | None = None) -> Wave:
@@ -322,33 +330,54 @@ def store_wave(gemeente: Gemeente, source: str, year: int, rows: dict, *, name: 
                   "has_strata": rows.get("stratum") is not None,
                   "respondent_count": len(rows["respondent_id"])})
     wave.respondents.all().delete()
-    total = len(rows["respondent_id"])
-    for start in range(0, total, BATCH):
-        stop = min(start + BATCH, total)
-        Respondent.objects.bulk_create([_respondent(wave, rows, i) for i in range(start, stop)])
-        if progress:
-            progress(stop - start)
+    _insert(wave, rows, progress)
     return wave
 
 
-def _respondent(wave, rows, i) -> Respondent:
-    def get(name, default=None):
-        values = rows.get(name)
-        return default if values is None else _null(values[i])
+STORED = ("respondent_id", "wijk_id", "buurt_id", "age", "sex", "weight", "stratum", "djg_total", "djg_emotional",
+          "djg_social", "lonely_often", "enough_contacts", "marital_status", "living_alone", "health", "income",
+          "education", "migration_background", "informal_carer")
+TEXT = {"sex", "stratum", "marital_status", "health", "income", "education"}
+WHOLE = {"wijk_id", "age", "djg_total", "djg_emotional", "djg_social"}
 
-    def whole(name):
-        value = get(name)
-        return None if value is None else int(value)
 
-    return Respondent(
-        wave=wave, respondent_id=rows["respondent_id"][i], wijk_id=int(rows["wijk_id"][i]),
-        buurt_id=int(rows["buurt_id"][i]) or None, age=whole("age"), sex=get("sex") or "",
-        weight=float(rows["weight"][i]), stratum=get("stratum") or "",
-        djg_total=whole("djg_total"), djg_emotional=whole("djg_emotional"), djg_social=whole("djg_social"),
-        djg_items=rows.get("djg_items", 11), lonely_often=get("lonely_often"), enough_contacts=get("enough_contacts"),
-        marital_status=get("marital_status") or "", living_alone=get("living_alone"), health=get("health") or "",
-        income=get("income") or "", education=get("education") or "",
-        migration_background=get("migration_background"), informal_carer=get("informal_carer"))
+def _column(rows: dict, name: str, total: int) -> list:
+    """One column as Python values for the database: None for missing, '' for missing text."""
+    values = rows.get(name)
+    if values is None:
+        return [""] * total if name in TEXT else [None] * total
+    if name == "buurt_id":
+        return [int(v) or None for v in values]
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        clean = pd.Series(values).astype(object).where(~np.isnan(values), None)
+        values = [None if v is None else int(v) for v in clean] if name in WHOLE else clean.tolist()
+    elif isinstance(values, np.ndarray):
+        values = values.tolist()
+    if name in TEXT:
+        return [v or "" for v in values]
+    return list(values)
+
+
+def _insert(wave: Wave, rows: dict, progress) -> None:
+    """Insert the respondents column-wise in batches: no model instance per row (540,000 rows in seconds)."""
+    from django.db import connection
+
+    total = len(rows["respondent_id"])
+    names = [*STORED, "djg_items", "wave_id"]
+    data = [_column(rows, name, total) for name in STORED]
+    data += [[rows.get("djg_items", 11)] * total, [wave.pk] * total]
+    table = connection.ops.quote_name(Respondent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(Respondent._meta.get_field(n.removesuffix("_id")).column
+                                                  if n != "respondent_id" else n) for n in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (quoted model identifiers)
+    records = list(zip(*data, strict=True))
+    with connection.cursor() as cursor:
+        for start in range(0, total, BATCH):
+            batch = records[start:start + BATCH]
+            cursor.executemany(sql, batch)
+            if progress:
+                progress(len(batch))
 
 
 def import_survey(gemeente: Gemeente, *, content: bytes, filename: str, mapping: SurveyMapping, source: str,

@@ -7,6 +7,7 @@ import io
 import math
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from samen.weten.models import Respondent
@@ -103,3 +104,33 @@ def test_age_breakdown_is_suppressed_too(monitor_data, demo_user):
     figures = monitor.figures(monitor_data, demo_user("regisseur"), indicators=["lonely"], breakdown="age_group")
     by_age = [f for f in figures if f.age_group]
     assert by_age and all(f.suppressed for f in by_age if f.n < monitor_data.min_cell_size)
+
+
+def test_breakdowns_by_monitor_age_groups_and_sex_combined(monitor_data, demo_user):
+    figures = monitor.figures(monitor_data, demo_user("regisseur"), indicators=["lonely"],
+                              breakdown=("age_group_monitor", "sex"))
+    combined = [f for f in figures if f.age_group and f.sex]
+    assert {f.age_group for f in combined} <= {"18-34", "35-49", "50-64", "65-74", "75+"}
+    assert {f.sex for f in combined} == {"man", "vrouw"}
+    assert all(f.suppressed for f in combined if f.n < monitor_data.min_cell_size)
+
+
+def test_a_stratified_wave_uses_the_stratified_variance(monitor_data, demo_user):
+    from samen.weten import estimates
+
+    Respondent.objects.filter(wave__year=2022).update(stratum="a")
+    Respondent.objects.filter(wave__year=2022, wijk__code__in=["WK040201", "WK040202"]).update(stratum="b")
+    cache.clear()  # the microdata cache is keyed on the import time; this test changes rows in place
+    # (the root conftest clears the cache again after the test)
+    figures = monitor.figures(monitor_data, demo_user("regisseur"), indicators=["lonely"])
+    centrum = next(f for f in figures if f.area_code == "WK040201" and f.year == 2022 and f.level == "wijk")
+    rows = Respondent.objects.filter(wave__year=2022)
+    total = [r.djg_total for r in rows]
+    in_domain = [r.wijk.code == "WK040201" for r in rows]
+    outcome = [None if t is None else float(t >= 3) for t in total]
+    expected = estimates.estimate(
+        {"d": ["c" if d else "x" for d in in_domain]},
+        {"lonely": [float("nan") if y is None else y for y in outcome]},
+        [r.weight for r in rows], by=["d"], min_n=50, strata=[r.stratum for r in rows])
+    cell = next(c for c in expected if c.keys == ("c",))
+    assert centrum.ci_high == pytest.approx(cell.ci_high, abs=1e-9)
