@@ -36,7 +36,6 @@ def main() -> None:
     import django
 
     django.setup()
-    import pandas as pd
     import pyreadstat
     from tqdm import tqdm
 
