@@ -134,3 +134,22 @@ def test_a_stratified_wave_uses_the_stratified_variance(monitor_data, demo_user)
         [r.weight for r in rows], by=["d"], min_n=50, strata=[r.stratum for r in rows])
     cell = next(c for c in expected if c.keys == ("c",))
     assert centrum.ci_high == pytest.approx(cell.ci_high, abs=1e-9)
+
+
+def test_a_suppressed_wijk_shows_no_figure_on_the_screen_or_in_the_pdf(monitor_data, demo_user, client_as):
+    import subprocess
+
+    figures = monitor.figures(monitor_data, demo_user("beleidsadviseur"), indicators=["lonely"])
+    hidden = [f for f in figures if f.level == "wijk" and f.suppressed]
+    assert hidden, "with 1,500 respondents a wave, Landelijk Gebied has too few"
+    client = client_as("beleidsadviseur")
+    page = client.get(reverse("weten:dashboard"))
+    data = page.context["data"]
+    for f in hidden:
+        assert data.wijken[f.area_code][f.year].estimate is None
+    row = page.content.decode().split("Landelijk Gebied</th>", 1)[1].split("</tr>", 1)[0]
+    assert "%" not in row and "—" in row
+    pdf = client.get(reverse("weten:factsheet")).content
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    line = next(li for li in text.splitlines() if li.strip().startswith("Landelijk Gebied"))
+    assert "%" not in line and "—" in line
