@@ -16,6 +16,7 @@ urlpatterns = [
     path("inwoners/", residents.ResidentListView.as_view(), name="resident_list"),
     path("inwoners/nieuw/", residents.ResidentCreateView.as_view(), name="resident_create"),
     path("inwoners/export.csv", residents.ResidentExportView.as_view(), name="resident_export"),
+    path("inwoners/adres/", residents.AddressCheckView.as_view(), name="address_check"),
     path("inwoners/<int:pk>/", residents.ResidentDetailView.as_view(), name="resident_detail"),
     path("inwoners/<int:pk>/wijzigen/", residents.ResidentUpdateView.as_view(), name="resident_update"),
     path("inwoners/<int:pk>/verwijderen/", residents.ResidentDeleteView.as_view(), name="resident_delete"),

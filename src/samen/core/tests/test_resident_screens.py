@@ -47,3 +47,14 @@ def test_a_partner_reads_but_cannot_change(client_as, hilversum):
     page = client.get(reverse("core:resident_detail", args=[resident.pk])).content.decode()
     assert "Pronk" in page and "Gegevens wijzigen" not in page
     assert client.post(reverse("core:resident_update", args=[resident.pk]), {"postcode": "1211BJ"}).status_code == 403
+
+
+def test_the_form_checks_the_address_while_typing(client_as):
+    client = client_as("sociaalwerker")
+    form = client.get(reverse("core:resident_create")).content.decode()
+    assert 'hx-get="/inwoners/adres/"' in form and 'aria-live="polite"' in form
+    found = client.get(reverse("core:address_check"), {"postcode": "1211 bj", "house_number": "7"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "Noord-Oost (Noordoost)" in found
+    unknown = client.get(reverse("core:address_check"), {"postcode": "9999ZZ"}).content.decode()
+    assert "niet bekend" in unknown

@@ -135,3 +135,25 @@ class ResidentExportView(PolicyMixin, TemplateView):
         writer.writerow(header)
         writer.writerows(rows)
         return response
+
+
+class AddressCheckView(PolicyMixin, TemplateView):
+    """htmx: while a worker types an address, show the buurt and wijk it lies in (or why not)."""
+
+    capability = "resident.create"
+    template_name = "core/_address_check.html"
+
+    def get_context_data(self, **kwargs):
+        from samen.core.services import geography
+
+        postcode = self.request.GET.get("postcode", "")
+        number = self.request.GET.get("house_number", "")
+        context = {"buurt": None, "problem": None}
+        if not postcode.strip():
+            return context
+        try:
+            context["buurt"] = geography.locate(self.request.user.gemeente, postcode,
+                                                int(number) if number.strip().isdigit() else None)
+        except (geography.InvalidPostcode, geography.UnknownAddress) as exc:
+            context["problem"] = str(exc)
+        return context
