@@ -252,3 +252,16 @@ def factor_analysis(gemeente, user, indicator, source, year, wijk_code=None) -> 
     if wijk_code:
         data = data.drop(columns=["wijk"])
     return factors.fit(data, indicator, min_n=gemeente.min_cell_size)
+
+
+def headline(gemeente: Gemeente, user, indicator: str = "lonely",
+             source: str = Source.HILVERSUM_MONITOR) -> Figure | None:
+    """The municipality's latest figure for one indicator (for the home page); None without data."""
+    frame = microdata(gemeente, source, user)
+    if frame.empty:
+        return None
+    cells = estimates.estimate({"year": frame["year"].to_numpy()}, {indicator: frame[indicator].to_numpy(float)},
+                               frame["weight"].to_numpy(float), by=["year"], min_n=gemeente.min_cell_size)
+    last = cells[-1]
+    return Figure(gemeente.code, gemeente.name, "gemeente", int(last.keys[0]), indicator, last.n, last.estimate,
+                  last.ci_low, last.ci_high, last.suppressed)

@@ -153,3 +153,10 @@ def test_a_suppressed_wijk_shows_no_figure_on_the_screen_or_in_the_pdf(monitor_d
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True).stdout.decode()
     line = next(li for li in text.splitlines() if li.strip().startswith("Landelijk Gebied"))
     assert "%" not in line and "—" in line
+
+
+def test_the_policy_advisors_home_shows_the_latest_figure(monitor_data, client_as):
+    page = client_as("beleidsadviseur").get(reverse("core:home"))
+    assert page.context["monitor"].year == 2022
+    assert "Naar de monitor" in page.content.decode()
+    assert "monitor" not in client_as("partner").get(reverse("core:home")).context
