@@ -805,3 +805,15 @@ def test_pandas_input_is_converted():
     assert from_frame == from_arrays
     tree = hierarchy(frame, [(("year",), ("area_code", "year"))])
     assert len(tree) == 3
+
+
+def test_table_cells_are_genuine_frozen_cells():
+    import dataclasses
+
+    columns, y, w, _ = synthetic(300, seed=41)
+    for c in estimate_table(columns, {"y": y}, w, ["area_code"], min_n=60).cells():
+        assert type(c) is Cell
+        assert c == Cell(**{f.name: getattr(c, f.name) for f in dataclasses.fields(Cell)})
+        assert hash(c) == hash(dataclasses.replace(c))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            c.n = 0
