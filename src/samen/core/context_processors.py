@@ -15,6 +15,7 @@ NAVIGATION = (
     ("organisation.view", "core:organisation_list", _("Organisaties")),
     ("accesslog.view", "core:accesslog", _("Toegangslog")),
     ("monitor.import", "weten:waves", _("Metingen")),
+    ("monitor.change", "weten:targets", _("Doelen")),
     ("postcode.import", "core:postcode_import", _("Postcodes")),
     ("user.manage", "core:user_list", _("Gebruikers")),
 )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.forms import UtrechtFormMixin
-from samen.weten.models import Source
+from samen.weten.models import Source, Target
 
 
 class SurveyImportForm(UtrechtFormMixin, forms.Form):
@@ -12,3 +12,24 @@ class SurveyImportForm(UtrechtFormMixin, forms.Form):
                            help_text=_("CSV (UTF-8), Excel (.xlsx) of SPSS (.sav)."))
     mapping = forms.FileField(label=_("Koppelbestand (YAML)"),
                               help_text=_("Welke kolommen en codes van de bron bij welke variabelen horen."))
+
+
+class TargetForm(UtrechtFormMixin, forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["indicator", "wijk", "source", "baseline_year", "target_value", "direction", "target_year",
+                  "description"]
+        widgets = {"target_value": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"})}
+
+    def __init__(self, *args, gemeente, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gemeente = gemeente
+        self.fields["wijk"].queryset = self.fields["wijk"].queryset.filter(gemeente=gemeente)
+        self.fields["wijk"].empty_label = _("heel de gemeente")
+        self.fields["target_value"].help_text = _("Als fractie: 0,40 is 40%.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("baseline_year") and data.get("target_year") and data["target_year"] < data["baseline_year"]:
+            self.add_error("target_year", _("Het streefjaar ligt vóór de nulmeting."))
+        return data

@@ -9,4 +9,5 @@ urlpatterns = [
     path("cijfers.csv", views.FiguresCsvView.as_view(), name="figures_csv"),
     path("factsheet.pdf", views.FactsheetView.as_view(), name="factsheet"),
     path("metingen/", views.WaveListView.as_view(), name="waves"),
+    path("doelen/", views.TargetListView.as_view(), name="targets"),
 ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +18,9 @@ from samen.core import policy
 from samen.core.models import Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.weten import charts
-from samen.weten.forms import SurveyImportForm
-from samen.weten.models import Indicator, Wave
-from samen.weten.services import factsheet, monitor
+from samen.weten.forms import SurveyImportForm, TargetForm
+from samen.weten.models import Indicator, Target, Wave
+from samen.weten.services import factsheet, monitor, targets
 from samen.weten.services.survey_import import MappingError, SurveyMapping, import_survey
 
 
@@ -130,3 +131,40 @@ class WaveListView(PolicyMixin, FormView):
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
+
+
+class TargetListView(PolicyMixin, TemplateView):
+    """The policy targets per indicator and wijk, and adding or changing one."""
+
+    capability = "monitor.change"
+    template_name = "weten/targets.html"
+    http_method_names = ["get", "post"]
+
+    def _form(self, data=None):
+        instance = None
+        if self.request.GET.get("doel"):
+            instance = policy.visible(self.request.user, Target).filter(pk=self.request.GET["doel"]).first()
+        return TargetForm(data, instance=instance, gemeente=self.request.user.gemeente)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "form": kwargs.get("form") or self._form(),
+                "targets": policy.visible(self.request.user, Target).select_related("wijk")}
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("delete"):
+            try:
+                targets.delete_target(request.user, request.POST["delete"])
+            except (Target.DoesNotExist, ValueError):
+                raise Http404 from None
+            messages.success(request, _("Het doel is verwijderd."))
+            return redirect("weten:targets")
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                targets.save_target(request.user, form)
+            except IntegrityError:
+                pass
+            else:
+                messages.success(request, _("Het doel is opgeslagen."))
+                return redirect("weten:targets")
+        return self.render_to_response(self.get_context_data(form=form), status=400)

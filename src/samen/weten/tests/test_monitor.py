@@ -160,3 +160,19 @@ def test_the_policy_advisors_home_shows_the_latest_figure(monitor_data, client_a
     assert page.context["monitor"].year == 2022
     assert "Naar de monitor" in page.content.decode()
     assert "monitor" not in client_as("partner").get(reverse("core:home")).context
+
+
+def test_the_policy_advisor_sets_a_target_per_wijk(monitor_data, client_as):
+    from samen.weten.models import Target
+
+    client = client_as("beleidsadviseur")
+    wijk = monitor_data.wijken.get(code="WK040201")
+    data = {"indicator": "lonely", "wijk": wijk.pk, "source": "hilversum_monitor", "baseline_year": 2016,
+            "target_value": "0.45", "direction": "below", "target_year": 2030}
+    assert client.post(reverse("weten:targets"), data).status_code == 302
+    assert client.post(reverse("weten:targets"), data).status_code == 400  # the same target twice
+    bad = client.post(reverse("weten:targets"), {**data, "wijk": "", "target_value": "4", "target_year": 2010})
+    assert bad.status_code == 400 and {"target_value", "target_year"} <= set(bad.context["form"].errors)
+    assert Target.objects.filter(gemeente=monitor_data).count() == 2
+    page = client.get(reverse("weten:dashboard"))
+    assert len(page.context["data"].targets) == 2
