@@ -32,4 +32,9 @@ class TargetForm(UtrechtFormMixin, forms.ModelForm):
         data = super().clean()
         if data.get("baseline_year") and data.get("target_year") and data["target_year"] < data["baseline_year"]:
             self.add_error("target_year", _("Het streefjaar ligt vóór de nulmeting."))
+        # The database cannot see two whole-municipality targets as duplicates (NULL wijk): check here.
+        same = Target.objects.filter(gemeente=self.gemeente, indicator=data.get("indicator"), wijk=data.get("wijk"),
+                                     source=data.get("source")).exclude(pk=self.instance.pk)
+        if same.exists():
+            self.add_error("indicator", _("Voor deze indicator, wijk en bron is al een doel vastgelegd."))
         return data

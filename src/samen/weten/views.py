@@ -46,7 +46,7 @@ def chart_context(gemeente, data: monitor.Overview) -> dict:
         points += [{"area": data.wijk_names[code], "year": year, "estimate": f.estimate, "ci_low": f.ci_low,
                     "ci_high": f.ci_high} for code, years in data.wijken.items() for year, f in years.items()
                    if not f.suppressed]
-        target = next((p.target.value for p in data.targets), None)
+        target = data.gemeente_target.target_value if data.gemeente_target else None
         context["trend_svg"] = charts.svg(charts.trend(points, _("Verloop per wijk"), target))
     if data.factor_model:
         effects = [{"label": e.label, "odds_ratio": e.odds_ratio, "ci_low": e.ci_low,

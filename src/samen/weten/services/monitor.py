@@ -41,6 +41,7 @@ class Figure:
     suppressed: bool
     age_group: str = ""
     sex: str = ""
+    breakdown: tuple[str, ...] = ()
 
     def as_row(self) -> dict:
         return dataclasses.asdict(self)
@@ -54,11 +55,13 @@ def microdata(gemeente: Gemeente, source: str, user) -> pd.DataFrame:
     frame = cache.get(key)
     if frame is None:
         rows = policy.visible(user, Respondent).filter(wave__in=waves).values_list(
-            "wave__year", "wijk__code", "buurt__code", "age", "sex", "weight", "stratum", "djg_total",
+            "wave__year", "wave__has_strata", "wijk__code", "buurt__code", "age", "sex", "weight", "stratum",
+            "djg_total",
             "djg_emotional", "djg_social", "djg_items", "lonely_often", "enough_contacts", "marital_status",
             "living_alone", "health", "income", "education", "migration_background", "informal_carer")
         frame = pd.DataFrame.from_records(list(rows), columns=[
-            "year", "wijk", "buurt", "age", "sex", "weight", "stratum", "djg_total", "djg_emotional", "djg_social",
+            "year", "has_strata", "wijk", "buurt", "age", "sex", "weight", "stratum", "djg_total", "djg_emotional",
+            "djg_social",
             "djg_items", "lonely_often", "enough_contacts", "marital_status", "living_alone", "health", "income",
             "education", "migration_background", "informal_carer"])
         frame = _with_outcomes(frame)
@@ -98,28 +101,45 @@ def _area_names(gemeente: Gemeente) -> dict[str, str]:
 
 
 BREAKDOWNS = ("age_group", "age_group_monitor", "sex")
+# Every published breakdown is protected together, whatever one download asks for: otherwise two
+# downloads (by age, and by age and sex) could be combined to work out a hidden cell.
+EXTRAS = ((), ("age_group",), ("age_group_monitor",), ("sex",), ("age_group", "sex"), ("age_group_monitor", "sex"))
+# The two age schemes share these groups: a cell hidden in one must be hidden in the other.
+SHARED_AGE_GROUPS = ("65-74", "75+")
 
 
 def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR, indicators=None,
             breakdown: str | tuple[str, ...] | None = None) -> list[Figure]:
     """Published figures per gemeente, wijk and buurt and year, and where asked per age group (the
-    issue's groups or the monitor's own), sex or both; with primary and complementary suppression
-    over the whole set. Waves with strata are estimated with the stratified variance."""
+    issue's groups or the monitor's own), sex or both. Primary and complementary suppression run over
+    all breakdowns at once, so no combination of downloads reveals a hidden cell."""
     indicators = list(indicators or INDICATORS)
     breakdown = tuple(b for b in ((breakdown,) if isinstance(breakdown, str) else breakdown or ()) if b in BREAKDOWNS)
-    min_n = gemeente.min_cell_size
+    wanted = next((extra for extra in EXTRAS if set(extra) == set(breakdown)), ())
+    return [f for f in _all_figures(gemeente, user, source, tuple(indicators))
+            if f.breakdown == wanted]
+
+
+def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, ...]) -> list[Figure]:
     frame = microdata(gemeente, source, user)
     if frame.empty:
         return []
-    groupings = [LEVEL_BY[level] for level in ("gemeente", "wijk", "buurt")]
+    key = f"samen-weten-figures-{id(frame)}-{gemeente.min_cell_size}-{','.join(indicators)}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] is frame:
+        return cached[1]
+    min_n = gemeente.min_cell_size
+    bases = [LEVEL_BY[level] for level in ("gemeente", "wijk", "buurt")]
+    groupings = [(*base, *extra) for base in bases for extra in EXTRAS]
     relations = list(NESTING)
-    for extra in ([breakdown] if breakdown else []):
-        for by in list(groupings):
-            groupings.append((*by, *extra))
-            relations.append((by, (*by, *extra)))
+    for base in bases:
+        for extra in EXTRAS[1:]:
+            parent = (*base, *extra[:-1]) if len(extra) == 2 else base
+            relations.append((parent, (*base, *extra)))
+            if len(extra) == 2:
+                relations.append(((*base, extra[1]), (*base, *extra)))
     cells = []
-    stratified = frame["stratum"].fillna("") != ""
-    for part, with_strata in ((frame[~stratified], False), (frame[stratified], True)):
+    for part, with_strata in ((frame[~frame["has_strata"]], False), (frame[frame["has_strata"]], True)):
         if part.empty:
             continue
         columns = _columns(part)
@@ -127,7 +147,7 @@ def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR,
         tables = estimates.estimate_levels(columns, {i: part[i].to_numpy(float) for i in indicators},
                                            part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata)
         cells += [cell for table in tables.values() for cell in table.cells()]
-    cells = estimates.protect(cells, estimates.hierarchy(_columns(frame), relations), min_n=min_n)
+    cells = _protect_jointly(cells, estimates.hierarchy(_columns(frame), relations), min_n)
     names = _area_names(gemeente)
     out = []
     for cell in cells:
@@ -135,9 +155,33 @@ def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR,
         level = "buurt" if "buurt" in values else "wijk" if "wijk" in values else "gemeente"
         code = gemeente.code if level == "gemeente" else values[level]
         age = values.get("age_group") or values.get("age_group_monitor") or ""
+        extra = tuple(b for b in cell.by if b in BREAKDOWNS)
         out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator, cell.n,
-                          cell.estimate, cell.ci_low, cell.ci_high, cell.suppressed, age, values.get("sex") or ""))
+                          cell.estimate, cell.ci_low, cell.ci_high, cell.suppressed, age, values.get("sex") or "",
+                          extra))
+    cache.set(key, (frame, out), 600)
     return out
+
+
+def _protect_jointly(cells, families, min_n):
+    """Complementary suppression, then the same group hidden in both age schemes, until nothing changes."""
+    while True:
+        cells = estimates.protect(cells, families, min_n=min_n)
+        hidden = {_shared_key(c) for c in cells if c.suppressed and _shared_key(c)}
+        extra = [i for i, c in enumerate(cells) if not c.suppressed and _shared_key(c) in hidden]
+        if not extra:
+            return cells
+        for i in extra:
+            cells[i] = dataclasses.replace(cells[i], estimate=None, ci_low=None, ci_high=None, se=None,
+                                           suppressed=True)
+
+
+def _shared_key(cell):
+    values = dict(zip(cell.by, cell.keys, strict=True))
+    age = values.pop("age_group", None) or values.pop("age_group_monitor", None)
+    if age not in SHARED_AGE_GROUPS:
+        return None
+    return (cell.indicator, age, tuple(sorted(values.items())))
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -169,6 +213,7 @@ class Overview:
     reference: list[ReferenceFigure]
     factor_model: factors.FactorModel | None
     min_n: int
+    gemeente_target: Target | None = None
 
 
 def overview(gemeente: Gemeente, user, indicator: str = "lonely", source: str = Source.HILVERSUM_MONITOR,
@@ -193,6 +238,8 @@ def overview(gemeente: Gemeente, user, indicator: str = "lonely", source: str = 
             "NL01", "NL00", gemeente.code]).order_by("region_code", "period")),
         factor_model=factor_analysis(gemeente, user, indicator, source, latest, factor_wijk) if latest else None,
         min_n=gemeente.min_cell_size,
+        gemeente_target=Target.objects.filter(gemeente=gemeente, indicator=indicator, source=source,
+                                              wijk__isnull=True).first(),
     )
 
 

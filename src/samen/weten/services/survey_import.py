@@ -29,7 +29,8 @@ YES = {"ja", "j", "yes", "y", "1", "true", "waar"}
 NO = {"nee", "n", "no", "0", "false", "onwaar"}
 SEX_WORDS = {"man": Sex.MAN, "m": Sex.MAN, "male": Sex.MAN, "vrouw": Sex.VROUW, "v": Sex.VROUW,
              "female": Sex.VROUW, "f": Sex.VROUW, "anders": Sex.ANDERS, "x": Sex.ANDERS, "other": Sex.ANDERS}
-SUPPORTED = {".csv", ".xlsx", ".xls", ".sav"}
+SUPPORTED = {".csv", ".xlsx", ".sav"}
+MAX_ID = 40
 BATCH = 5000
 
 
@@ -63,7 +64,15 @@ class SurveyMapping:
             spec = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
             raise MappingError(_("Het koppelbestand is geen geldige YAML: %(error)s") % {"error": exc}) from None
+        if not isinstance(spec, dict) or not isinstance(spec.get("columns") or {}, dict):
+            raise MappingError(_("Het koppelbestand moet een mapping zijn met onder 'columns' per variabele een "
+                                 "kolomnaam."))
         columns = spec.get("columns") or {}
+        known = {"respondent_id", "area", "weight", "age", "sex", "stratum", "lonely_often", "enough_contacts",
+                 *FACTOR_FLAGS, *FACTOR_CATEGORIES, *(f"djg_{i}" for i in range(1, 12))}
+        unknown = sorted(str(key) for key in columns if key not in known)
+        if unknown:
+            raise MappingError(_("Onbekende variabele(n) onder 'columns': %(names)s.") % {"names": ", ".join(unknown)})
         missing = [name for name in ("respondent_id", "area", "weight") if not columns.get(name)]
         if missing:
             raise MappingError(_("Het koppelbestand noemt geen kolom voor: %(names)s.") % {"names": ", ".join(missing)})
@@ -195,13 +204,16 @@ def _places(gemeente: Gemeente, frame, mapping: SurveyMapping, report: ImportRep
     return _Areas(wijk_ids, buurt_ids)
 
 
-def _numbers(frame, column, report, *, minimum, maximum, required, label) -> np.ndarray:
+def _numbers(frame, column, report, *, minimum, maximum, required, label, exclusive_minimum=False) -> np.ndarray:
     values = pd.to_numeric(frame[column].str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
     empty = (frame[column] == "").to_numpy()
-    bad = ~empty & (np.isnan(values) | (values < minimum) | (values > maximum))
+    too_low = (values <= minimum) if exclusive_minimum else (values < minimum)
+    bad = ~empty & (np.isnan(values) | too_low | (values > maximum))
+    bounds = (_("groter dan %(min)s en hoogstens %(max)s") if exclusive_minimum else _("%(min)s tot %(max)s")) % {
+        "min": f"{minimum:g}", "max": f"{maximum:g}"}
     for index in np.flatnonzero(bad):
-        report.add(int(index) + 2, column, _("'%(value)s' is geen geldige %(label)s (%(min)s tot %(max)s).")
-                   % {"value": frame[column].iat[index], "label": label, "min": minimum, "max": maximum})
+        report.add(int(index) + 2, column, _("'%(value)s' is geen geldige %(label)s (%(bounds)s).")
+                   % {"value": frame[column].iat[index], "label": label, "bounds": bounds})
     if required:
         for index in np.flatnonzero(empty):
             report.add(int(index) + 2, column, _("%(label)s ontbreekt.") % {"label": label})
@@ -264,11 +276,15 @@ def validate(gemeente: Gemeente, frame: pd.DataFrame, mapping: SurveyMapping, re
     ids = frame[mapping.respondent_id]
     for index in np.flatnonzero((ids == "").to_numpy()):
         report.add(int(index) + 2, mapping.respondent_id, _("respondentnummer ontbreekt."))
+    for index in np.flatnonzero((ids.str.len() > MAX_ID).to_numpy()):
+        report.add(int(index) + 2, mapping.respondent_id,
+                   _("respondentnummer is langer dan %(n)s tekens.") % {"n": MAX_ID})
     for index in np.flatnonzero(ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()):
         report.add(int(index) + 2, mapping.respondent_id,
                    _("respondentnummer '%(id)s' komt dubbel voor.") % {"id": ids.iat[index]})
     areas = _places(gemeente, frame, mapping, report)
-    weight = _numbers(frame, mapping.weight, report, minimum=1e-12, maximum=1e9, required=True, label=_("weegfactor"))
+    weight = _numbers(frame, mapping.weight, report, minimum=0, maximum=1e6, required=True, label=_("weegfactor"),
+                      exclusive_minimum=True)
     age = (_numbers(frame, mapping.age, report, minimum=0, maximum=120, required=False, label=_("leeftijd"))
            if mapping.age else np.full(len(frame), np.nan))
     sex = _by_unique(_recode(frame, mapping.sex, "sex", mapping), _sex, mapping.sex, report) if mapping.sex else None

@@ -117,7 +117,9 @@ def test_breakdowns_by_monitor_age_groups_and_sex_combined(monitor_data, demo_us
 
 def test_a_stratified_wave_uses_the_stratified_variance(monitor_data, demo_user):
     from samen.weten import estimates
+    from samen.weten.models import Wave
 
+    Wave.objects.filter(year=2022).update(has_strata=True)
     Respondent.objects.filter(wave__year=2022).update(stratum="a")
     Respondent.objects.filter(wave__year=2022, wijk__code__in=["WK040201", "WK040202"]).update(stratum="b")
     cache.clear()  # the microdata cache is keyed on the import time; this test changes rows in place
@@ -176,3 +178,22 @@ def test_the_policy_advisor_sets_a_target_per_wijk(monitor_data, client_as):
     assert Target.objects.filter(gemeente=monitor_data).count() == 2
     page = client.get(reverse("weten:dashboard"))
     assert len(page.context["data"].targets) == 2
+
+
+def test_no_two_downloads_reveal_a_hidden_cell(monitor_data, demo_user):
+    """Age groups of both schemes, sex, and age by sex are protected together: a group hidden in one
+    download is hidden in every other, and the shared age groups hide in both schemes at once."""
+    user = demo_user("beleidsadviseur")
+    by_age = monitor.figures(monitor_data, user, indicators=["lonely"], breakdown="age_group")
+    by_monitor_age = monitor.figures(monitor_data, user, indicators=["lonely"], breakdown="age_group_monitor")
+    key = lambda f: (f.area_code, f.year, f.age_group)  # noqa: E731
+    hidden = {key(f) for f in by_age if f.suppressed and f.age_group in monitor.SHARED_AGE_GROUPS}
+    assert hidden
+    shown_elsewhere = [f for f in by_monitor_age if key(f) in hidden and not f.suppressed]
+    assert not shown_elsewhere
+    by_age_sex = monitor.figures(monitor_data, user, indicators=["lonely"], breakdown=("age_group", "sex"))
+    # Per area, year and age group: never exactly one sex hidden next to a shown one.
+    groups = {}
+    for f in by_age_sex:
+        groups.setdefault((f.area_code, f.year, f.age_group), []).append(f.suppressed)
+    assert all(sum(flags) != 1 or len(flags) == 1 for flags in groups.values())

@@ -138,3 +138,17 @@ def test_the_command_imports_with_a_progress_bar(hilversum, tmp_path, capsys):
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_survey", str(bad), "--mapping", str(mapping), "--year", "2023")
     assert "rij 3, kolom WEGING" in capsys.readouterr().err
+
+
+def test_mapping_mistakes_are_named_not_crashes():
+    base = "columns: {respondent_id: R, area: W, weight: G"
+    with pytest.raises(MappingError, match="Onbekende variabele"):
+        SurveyMapping.from_yaml(base + ", djg_x: V1, leeftijd: L}")
+    with pytest.raises(MappingError, match="mapping"):
+        SurveyMapping.from_yaml("- just\n- a list\n")
+
+
+def test_an_overlong_id_is_reported(hilversum):
+    frame = source_frame().assign(RESPNR=["x" * 41] + [f"r{i}" for i in range(1, 6)])
+    report, wave = run(hilversum, frame.to_csv(index=False).encode(), "lang.csv")
+    assert wave is None and "langer dan 40" in str(report.problems[0])
