@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from samen.core.api import views as core
 from samen.core.api.permissions import PUBLIC
 from samen.samenwerken.api import ZorgnetwerkViewSet
+from samen.vinden.api import SignalViewSet
 from samen.weten.api import FiguresView, WaveViewSet
 
 app_name = "api"
@@ -19,6 +20,7 @@ router.register("zorgnetwerken", ZorgnetwerkViewSet, basename="zorgnetwerk")
 router.register("residents", core.ResidentViewSet, basename="resident")
 router.register("access-log", core.AccessLogViewSet, basename="accesslog")
 router.register("monitor/waves", WaveViewSet, basename="wave")
+router.register("signals", SignalViewSet, basename="signal")
 
 
 class SchemaView(SpectacularAPIView):

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("samen.core.urls")),
     path("zorgnetwerken/", include("samen.samenwerken.urls")),
     path("monitor/", include("samen.weten.urls")),
+    path("", include("samen.vinden.urls")),
+    path("huisbezoeken/", include("samen.vinden.visit_urls")),
     path("api/v1/", include("samen.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_policy_advisor_reads_the_monitor_and_downloads_the_factsheet(
         page: Page, live_server, monitor_data, log_in, assert_accessible):
     log_in(page, "beleidsadviseur")
-    page.get_by_role("link", name="Monitor").click()
+    page.get_by_role("link", name="Monitor", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Monitor eenzaamheid")
     expect(page.locator("figure svg")).to_have_count(3)  # map, trend, forest plot
     expect(page.locator("#tabel-wijken")).to_contain_text("Noord-West")

@@ -8,6 +8,13 @@ from samen.core import policy
 # (capability, url name, label): shown when the user holds the capability.
 NAVIGATION = (
     (None, "core:home", _("Mijn overzicht")),
+    ("signal.view", "vinden:signal_list", _("Signalen")),
+    ("signal.central_queue", "vinden:central_queue", _("Centrale wachtrij")),
+    ("signal.report", "vinden:my_reports", _("Mijn meldingen")),
+    ("signal.stats", "vinden:signal_stats", _("Signalen in cijfers")),
+    ("visit.report", "visits:visit_list", _("Huisbezoeken")),
+    ("visit.manage", "visits:round_list", _("Bezoekrondes")),
+    ("visit.stats", "visits:coverage", _("Huisbezoeken per wijk")),
     ("resident.view", "core:resident_list", _("Inwoners")),
     ("monitor.view", "weten:dashboard", _("Monitor")),
     ("geography.view", "core:wijk_list", _("Wijken")),

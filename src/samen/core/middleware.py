@@ -69,7 +69,7 @@ class SecondFactorMiddleware:
         if match is None:
             return True
         return match.namespace == "informeren" or match.view_name in {
-            "core:login", "core:logout", "core:otp_verify", "core:otp_setup",
+            "core:login", "core:logout", "core:otp_verify", "core:otp_setup", "vinden:concern", "vinden:self",
         }
 
 

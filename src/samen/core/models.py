@@ -198,7 +198,7 @@ class Resident(models.Model):
 
     gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="residents")
     name = models.CharField(_("naam"), max_length=150, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=6, validators=[postcode_validator])
+    postcode = models.CharField(_("postcode"), max_length=6, validators=[postcode_validator], blank=True)
     house_number = models.PositiveIntegerField(_("huisnummer"), null=True, blank=True)
     house_number_addition = models.CharField(_("toevoeging"), max_length=10, blank=True)
     buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, related_name="residents", null=True, blank=True)

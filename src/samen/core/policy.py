@@ -23,20 +23,25 @@ from samen.core.roles import Role
 # factor at login and leaves access-log entries.
 PERSONAL_DATA_CAPABILITIES = frozenset({
     "resident.view", "resident.create", "resident.change", "resident.delete", "resident.export",
-    "accesslog.view",
+    "accesslog.view", "signal.view", "signal.triage", "visit.view",
 })
 
 _READ_SHARED = {"geography.view", "organisation.view", "zorgnetwerk.view"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.BELEIDSADVISEUR: frozenset(_READ_SHARED | {"monitor.view", "monitor.import", "monitor.change"}),
+    Role.BELEIDSADVISEUR: frozenset(_READ_SHARED | {"monitor.view", "monitor.import", "monitor.change",
+                                                    "signal.stats", "visit.stats"}),
     Role.REGISSEUR: frozenset(_READ_SHARED | {
         "resident.view", "resident.create", "resident.change", "resident.delete", "resident.export",
-        "accesslog.view", "monitor.view",
+        "accesslog.view", "monitor.view", "signal.view", "signal.triage", "signal.report", "signal.stats",
+        "signal.central_queue", "visit.view", "visit.manage", "visit.stats", "visit.import",
     }),
-    Role.SOCIAAL_WERKER: frozenset(_READ_SHARED | {"resident.view", "resident.create", "resident.change"}),
-    Role.PARTNER: frozenset(_READ_SHARED | {"resident.view"}),
-    Role.VRIJWILLIGER: frozenset({"geography.view", "zorgnetwerk.view"}),
+    Role.SOCIAAL_WERKER: frozenset(_READ_SHARED | {"resident.view", "resident.create", "resident.change",
+                                                   "signal.view", "signal.triage", "signal.report",
+                                                   "visit.view", "visit.manage", "visit.stats"}),
+    Role.PARTNER: frozenset(_READ_SHARED | {"resident.view", "signal.view", "signal.triage", "signal.report"}),
+    Role.VRIJWILLIGER: frozenset({"geography.view", "zorgnetwerk.view", "signal.report", "visit.view",
+                                  "visit.report"}),
     Role.AANBIEDER: frozenset({"geography.view", "organisation.view"}),
     Role.BEHEERDER: frozenset(_READ_SHARED | {
         "accesslog.view", "geography.change", "organisation.change", "user.view", "user.manage",
@@ -64,6 +69,10 @@ VIEW_CAPABILITY: dict[str, str] = {
     "core.accesslogentry": "accesslog.view",
     "samenwerken.zorgnetwerk": "zorgnetwerk.view",
     "weten.wave": "monitor.view",
+    "vinden.signal": "signal.view",
+    "vinden.signalevent": "signal.view",
+    "vinden.visit": "visit.view",
+    "vinden.visitround": "visit.manage",
     "weten.respondent": "monitor.view",
     "weten.target": "monitor.view",
     "samenwerken.zorgnetwerkmember": "zorgnetwerk.view",
@@ -116,7 +125,46 @@ def visible(user, model: type[models.Model]) -> models.QuerySet:
     queryset = queryset.filter(pk=user.gemeente_id) if path == "self" else queryset.filter(**{path: user.gemeente_id})
     if label == "core.resident":
         queryset = _scope_residents(user, queryset)
+    elif label == "vinden.signal":
+        queryset = _scope_signals(user, queryset)
+    elif label == "vinden.visit":
+        queryset = _scope_visits(user, queryset)
+    elif label == "vinden.signalevent":
+        queryset = queryset.filter(signal__in=_scope_signals(user, model_for("vinden.signal")._default_manager.all()))
     return queryset
+
+
+def _scope_signals(user, queryset: models.QuerySet) -> models.QuerySet:
+    """The regisseur sees all (the central queue too); workers and partners the signals of their own
+    wijken, and a social worker also those assigned to them. Nobody sees another wijk's signals."""
+    scope = SCOPES.get(user.role)
+    if scope == "gemeente":
+        return queryset
+    if scope == "wijken":
+        own = models.Q(wijk__in=user.wijken.all())
+        if user.role == Role.SOCIAAL_WERKER:
+            own |= models.Q(assigned_to=user)
+        return queryset.filter(own)
+    return queryset.none()
+
+
+def _scope_visits(user, queryset: models.QuerySet) -> models.QuerySet:
+    """A volunteer sees only their own visits; a social worker those in their wijken; the regisseur all."""
+    if user.role == Role.VRIJWILLIGER:
+        return queryset.filter(volunteer=user)
+    scope = SCOPES.get(user.role)
+    if scope == "gemeente":
+        return queryset
+    if user.role == Role.SOCIAAL_WERKER:
+        return queryset.filter(resident__buurt__wijk__in=user.wijken.all())
+    return queryset.none()
+
+
+def own_reports(user) -> models.QuerySet:
+    """The signals this user reported, for the status list: the caller shows status and date only."""
+    if "signal.report" not in capabilities_of(user):
+        return model_for("vinden.signal")._default_manager.none()
+    return model_for("vinden.signal")._default_manager.filter(reporter=user, gemeente=user.gemeente_id)
 
 
 def _scope_residents(user, queryset: models.QuerySet) -> models.QuerySet:

@@ -55,8 +55,11 @@ def _sample_kwargs(name: str, hilversum) -> dict:
                 action="view", record_type="core.resident", record_id=str(resident.pk), purpose="regie").pk,
             "user": User.objects.get(username="vrijwilliger").pk,
             "wave": _a_wave(hilversum).pk,
-        }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog", "user", "wave")
-               if k in name)],
+            "signal": _a_signal(hilversum).pk,
+            "round": _visits(hilversum)[0].pk,
+            "visit": _visits(hilversum)[1].pk,
+        }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog", "user", "wave",
+                           "signal", "round", "visit") if k in name.split(":")[1])],
     }
     endpoint = next(e for e in ENDPOINTS.values() if e.name == name)
     return {param: samples[param]() for param in endpoint.params}
@@ -68,6 +71,28 @@ def _a_wave(hilversum):
     wave, _created = Wave.objects.get_or_create(gemeente=hilversum, source="hilversum_monitor", year=2016,
                                                 defaults={"name": "Hilversum Monitor 2016"})
     return wave
+
+
+def _visits(hilversum):
+    """The demo's Noord-Oost round (the social worker's wijk) and a visit of the demo volunteer."""
+    from samen.vinden.services.visits_demo import load_visits_demo
+    from samen.vinden.visit_models import Visit, VisitRound
+
+    load_visits_demo(hilversum)
+    return (VisitRound.objects.get(gemeente=hilversum, wijk__code="WK040207", year=2026),
+            Visit.objects.filter(volunteer__username="vrijwilliger").order_by("pk").first())
+
+
+def _a_signal(hilversum):
+    """An open signal in Noord-Oost, the wijk of the demo partner and social worker."""
+    from samen.vinden.models import Signal
+    from samen.vinden.services.signals import submit_signal
+
+    signal = Signal.objects.filter(gemeente=hilversum, wijk__code="WK040207", status="new").first()
+    if signal is None:
+        signal = submit_signal(hilversum, channel="staff", data={"postcode": "1211BJ", "house_number": 7,
+                                                                 "observations": ["weinig_bezoek"]}).signal
+    return signal
 
 
 def _outcome(response) -> str:

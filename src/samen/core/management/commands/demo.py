@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samen.core.models import Gemeente
 from samen.core.services.demo import load_demo
+from samen.vinden.services.visits_demo import load_visits_demo
 from samen.weten.services.demo import load_monitor_demo
 
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
                                "in production mode (SAMEN_ENV=production).")
 
         logins = load_demo()
-        added = load_monitor_demo(Gemeente.objects.get(code="GM0402"))
+        hilversum = Gemeente.objects.get(code="GM0402")
+        added = load_monitor_demo(hilversum)
+        load_visits_demo(hilversum)
         self.stdout.write(self.style.SUCCESS(f"Demo data for Hilversum loaded ({added} new synthetic survey waves)."))
         self.stdout.write(f"\nDemo logins (password for all: {logins[0].password}):")
         for login in logins:

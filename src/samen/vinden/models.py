@@ -1,0 +1,129 @@
+"""Vinden: signals (meldingen) of loneliness from every channel, their triage history, and the API
+keys of organisations that pass signals on by machine."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samen.core.models import Buurt, Gemeente, Organisation, Resident, User, Wijk
+from samen.samenwerken.models import Zorgnetwerk
+from samen.vinden.workflow import Decision, Status
+
+MAX_TEXT = 5000
+
+
+class Channel(models.TextChoices):
+    STAFF = "staff", _("professional")
+    VOLUNTEER = "volunteer", _("vrijwilliger")
+    RESIDENT_CONCERN = "resident_concern", _("inwoner: zorgen om iemand")
+    RESIDENT_SELF = "resident_self", _("inwoner: wil zelf meer contact")
+    ORGANISATION = "organisation", _("organisatie (koppeling)")
+    HOME_VISIT = "home_visit", _("huisbezoek 75+")
+
+
+class AgeGroup(models.TextChoices):
+    UNKNOWN = "", _("onbekend")
+    YOUTH = "16-25", _("16-25 jaar")
+    ADULT = "26-64", _("26-64 jaar")
+    OLDER = "65-74", _("65-74 jaar")
+    ELDERLY = "75+", _("75 jaar of ouder")
+
+
+class Consent(models.TextChoices):
+    UNKNOWN = "unknown", _("onbekend")
+    YES = "yes", _("de inwoner weet ervan en stemt in")
+    NO = "no", _("de inwoner weet het niet of stemt niet in")
+
+
+class Signal(models.Model):
+    """A signal about a resident (or only an address). The resident record holds the personal data."""
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="signals")
+    channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
+    status = models.CharField(_("stand"), max_length=12, choices=Status.choices, default=Status.NEW)
+    resident = models.ForeignKey(Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals")
+    age_group = models.CharField(_("leeftijdsgroep"), max_length=5, choices=AgeGroup.choices, blank=True)
+    wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, null=True, blank=True, related_name="signals")
+    buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, null=True, blank=True, related_name="signals")
+    network = models.ForeignKey(Zorgnetwerk, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals",
+                                verbose_name=_("zorgnetwerk"))
+    observations = models.JSONField(_("wat is opgemerkt"), default=list, blank=True)
+    description = models.TextField(_("toelichting"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
+    consent = models.CharField(_("toestemming"), max_length=8, choices=Consent.choices, default=Consent.UNKNOWN)
+    reporter = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="reported_signals")
+    reporter_organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+                                              related_name="reported_signals")
+    linked_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="linked",
+                                  verbose_name=_("gekoppeld aan"))
+    assigned_to = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="assigned_signals", verbose_name=_("sociaal werker"))
+    maatwerk_partner = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="maatwerk_signals")
+    look_again_on = models.DateField(_("opnieuw bekijken op"), null=True, blank=True)
+    triage_deadline = models.DateField(_("triage uiterlijk"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    gemeente_path = "gemeente"
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["gemeente", "status", "wijk"])]
+
+    def __str__(self):
+        return _("Signaal %(id)s") % {"id": self.pk}
+
+
+class SignalEvent(models.Model):
+    """The history of a signal: intake, triage decisions, links. Appended, never changed."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by_label = models.CharField(max_length=150)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    reason = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
+    gemeente_path = "signal__gemeente"
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.signal_id}: {self.from_status} -> {self.to_status}"
+
+
+class ApiKey(models.Model):
+    """An organisation's key for POST /api/v1/signals/. Only a hash is stored; a key can be revoked."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    prefix = models.CharField(max_length=12, unique=True)
+    hashed = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    gemeente_path = "organisation__gemeente"
+
+    def __str__(self):
+        return f"{self.organisation} {self.prefix}…"
+
+
+class IdempotencyRecord(models.Model):
+    """A retried POST with the same Idempotency-Key returns the first result and creates nothing new."""
+
+    scope = models.CharField(max_length=80, help_text="api key prefix or user id")
+    key = models.CharField(max_length=200)
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique")]
+
+    def __str__(self):
+        return f"{self.scope}:{self.key}"
+
+# The 75+ home visits (vroegsignalering) live in their own module.
+from samen.vinden.visit_models import *  # noqa: E402,F401,F403

@@ -1,0 +1,279 @@
+"""The one write path for signals: intake from every channel, routing, duplicate linking and triage.
+
+Side effects (e-mail to the network, the assigned worker, the worker who already has the person)
+run after commit. Every touch of the resident's record writes the access log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samen.core import accesslog, policy
+from samen.core.models import AccessAction, Gemeente, Organisation, Purpose, Resident, User
+from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
+from samen.samenwerken.models import Zorgnetwerk
+from samen.vinden import calendar, checklist, matching, notifications, workflow
+from samen.vinden.models import MAX_TEXT, AgeGroup, Consent, IdempotencyRecord, Signal, SignalEvent
+from samen.vinden.workflow import Status
+
+ACUTE_GUIDANCE = {
+    "title": gettext_lazy("Is er direct gevaar? Dan is dit geen signaal."),
+    "steps": [
+        gettext_lazy("Bij direct levensgevaar: bel 112."),
+        gettext_lazy("Denkt iemand aan zelfdoding? Bel 113 Zelfmoordpreventie, gratis: 0800-0113 (of 113)."),
+        gettext_lazy("Voor dringende zorgen over gezondheid: bel de huisarts (buiten kantoortijd de huisartsenpost)."),
+    ],
+}
+FIELDS = ("name", "postcode", "house_number", "house_number_addition", "birth_year", "age_group", "phone", "email",
+          "observations", "description", "consent")
+
+
+@dataclass
+class Submission:
+    signal: Signal
+    created: bool
+
+
+def acute_guidance() -> dict:
+    return {"title": str(ACUTE_GUIDANCE["title"]), "steps": [str(step) for step in ACUTE_GUIDANCE["steps"]]}
+
+
+def clean(data: dict) -> dict:
+    """Validate a signal's fields; a ValidationError names every bad field. Unknown fields are refused."""
+    errors = {}
+    unknown = sorted(set(data) - set(FIELDS))
+    for name in unknown:
+        errors[name] = [_("Dit veld bestaat niet.")]
+    out = {name: data.get(name) for name in FIELDS}
+    for name in ("name", "house_number_addition", "phone", "email", "description"):
+        out[name] = str(out[name] or "").strip()
+    if len(out["description"]) > MAX_TEXT:
+        errors["description"] = [_("De toelichting is te lang: hoogstens %(n)s tekens.") % {"n": MAX_TEXT}]
+    if len(out["name"]) > 150:
+        errors["name"] = [_("De naam is te lang.")]
+    if out["postcode"]:
+        try:
+            out["postcode"] = clean_postcode(str(out["postcode"]))
+        except InvalidPostcode as exc:
+            errors["postcode"] = [str(exc)]
+    else:
+        out["postcode"] = ""
+    for name, low, high in (("house_number", 1, 99999), ("birth_year", 1900, timezone.localdate().year)):
+        value = out[name]
+        if value in (None, ""):
+            out[name] = None
+            continue
+        try:
+            out[name] = int(value)
+            if not low <= out[name] <= high:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[name] = [_("Vul een heel getal in van %(low)s tot %(high)s.") % {"low": low, "high": high}]
+    observations = out["observations"] or []
+    if isinstance(observations, str):
+        observations = [observations]
+    if not isinstance(observations, list):
+        errors["observations"] = [_("Geef een lijst met codes.")]
+        observations = []
+    bad = checklist.unknown_codes(observations)
+    if bad:
+        errors["observations"] = [_("Onbekende code(s): %(codes)s.") % {"codes": ", ".join(map(str, bad))}]
+    out["observations"] = list(dict.fromkeys(observations))
+    out["age_group"] = out["age_group"] or ""
+    if out["age_group"] not in AgeGroup.values:
+        errors["age_group"] = [_("Kies een van: %(values)s.") % {"values": ", ".join(v for v in AgeGroup.values if v)}]
+    out["consent"] = out["consent"] or Consent.UNKNOWN
+    if out["consent"] not in Consent.values:
+        errors["consent"] = [_("Kies yes, no of unknown.")]
+    if out["email"]:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(out["email"])
+        except ValidationError:
+            errors["email"] = [_("Dit is geen geldig e-mailadres.")]
+    if not out["description"] and not out["observations"]:
+        errors["description"] = [_("Beschrijf wat u opviel, of kies minstens één signaal.")]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _place(gemeente: Gemeente, data: dict):
+    """(buurt, wijk, network) for the address; (None, None, None) for the central queue."""
+    if not data["postcode"]:
+        return None, None, None
+    try:
+        buurt = locate(gemeente, data["postcode"], data["house_number"])
+    except UnknownAddress:
+        return None, None, None
+    network = Zorgnetwerk.objects.filter(gemeente=gemeente, wijk=buurt.wijk).order_by("pk").first()
+    return buurt, buurt.wijk, network
+
+
+def _person(data: dict) -> matching.Person:
+    return matching.Person(data["postcode"], data["house_number"], data["house_number_addition"], data["name"],
+                           data["birth_year"])
+
+
+def _find_resident(gemeente: Gemeente, data: dict) -> Resident | None:
+    if not data["postcode"] or data["house_number"] is None:
+        return None
+    candidates = Resident.objects.filter(gemeente=gemeente, postcode=data["postcode"],
+                                         house_number=data["house_number"])
+    person = _person(data)
+    for resident in candidates:
+        if matching.same_person(person, matching.Person(resident.postcode, resident.house_number,
+                                                        resident.house_number_addition, resident.name,
+                                                        resident.birth_year)):
+            return resident
+    return None
+
+
+def _resident_for(gemeente, data, buurt) -> Resident | None:
+    """The resident the signal is about: an existing record of the same person, else a new one.
+
+    Only what the form asked for is stored; an anonymous worry about an address keeps only the address."""
+    personal = any(data[k] for k in ("name", "postcode", "phone", "email"))
+    if not personal:
+        return None
+    resident = _find_resident(gemeente, data)
+    if resident is None:
+        resident = Resident(gemeente=gemeente)
+    for name in ("name", "postcode", "house_number", "house_number_addition", "birth_year", "phone", "email"):
+        value = data[name]
+        if value not in (None, ""):
+            setattr(resident, name, value)
+    resident.buurt = buurt
+    resident.save()
+    return resident
+
+
+def _open_signal_for(resident: Resident | None, exclude: int | None = None) -> Signal | None:
+    if resident is None:
+        return None
+    return (Signal.objects.filter(resident=resident, status__in=workflow.OPEN).exclude(pk=exclude)
+            .order_by("created_at").first())
+
+
+def submit_signal(gemeente: Gemeente, *, channel: str, data: dict, reporter: User | None = None,
+                  organisation: Organisation | None = None, idempotency: tuple[str, str] | None = None) -> Submission:
+    """Take in a signal from any channel. ``idempotency`` = (scope, key): a retry returns the first signal."""
+    cleaned = clean(data)
+    if idempotency:
+        existing = IdempotencyRecord.objects.filter(scope=idempotency[0], key=idempotency[1]).select_related(
+            "signal").first()
+        if existing:
+            return Submission(existing.signal, created=False)
+    try:
+        with transaction.atomic():
+            signal = _store(gemeente, channel, cleaned, reporter, organisation)
+            if idempotency:
+                IdempotencyRecord.objects.create(scope=idempotency[0], key=idempotency[1], signal=signal)
+    except IntegrityError:
+        if not idempotency:
+            raise
+        record = IdempotencyRecord.objects.select_related("signal").get(scope=idempotency[0], key=idempotency[1])
+        return Submission(record.signal, created=False)
+    return Submission(signal, created=True)
+
+
+def _store(gemeente, channel, data, reporter, organisation) -> Signal:
+    buurt, wijk, network = _place(gemeente, data)
+    resident = _resident_for(gemeente, data, buurt)
+    linked = _open_signal_for(resident)
+    signal = Signal.objects.create(
+        gemeente=gemeente, channel=channel, resident=resident, age_group=data["age_group"], wijk=wijk, buurt=buurt,
+        network=network, observations=data["observations"], description=data["description"],
+        consent=data["consent"], reporter=reporter if getattr(reporter, "is_authenticated", False) else None,
+        reporter_organisation=organisation or getattr(reporter, "organisation", None), linked_to=linked,
+        triage_deadline=calendar.add_working_days(timezone.localdate(), gemeente.triage_working_days))
+    label = reporter.get_username() if getattr(reporter, "is_authenticated", False) else (
+        organisation.name if organisation else _("anoniem"))
+    SignalEvent.objects.create(signal=signal, by=signal.reporter, by_label=label[:150], to_status=Status.NEW,
+                               reason=_("ontvangen via %(channel)s") % {"channel": signal.get_channel_display()})
+    if resident is not None:
+        accesslog.record(actor=reporter, action=AccessAction.CREATE, records=[resident], purpose=Purpose.TRIAGE,
+                         route=f"vinden:{channel}", channel=label)
+    transaction.on_commit(lambda: notifications.signal_received(signal.pk))
+    if linked is not None:
+        transaction.on_commit(lambda: notifications.duplicate_found(signal.pk, linked.pk))
+    return signal
+
+
+@transaction.atomic
+def triage(user: User, pk: int, decision: str, *, reason: str = "", assign_to: User | None = None,
+           partner: Organisation | None = None, look_again_on: datetime.date | None = None) -> Signal:
+    """Record a triage decision (who, when, why) following the workflow table."""
+    if not policy.can(user, "signal.triage"):
+        raise PermissionDenied(_("U mag geen triagebesluiten nemen."))
+    signal = policy.visible(user, Signal).select_for_update().get(pk=pk)
+    step = workflow.transition_for(signal.status, decision)
+    if step is None:
+        raise ValidationError({"decision": [_("Dit besluit kan niet vanuit de stand '%(status)s'.")
+                                            % {"status": signal.get_status_display()}]})
+    if user.role not in step.roles:
+        raise PermissionDenied(_("Uw rol mag dit besluit niet nemen."))
+    reason = (reason or "").strip()
+    if step.reason_required and not reason:
+        raise ValidationError({"reason": [_("Geef een reden voor dit besluit.")]})
+    if len(reason) > MAX_TEXT:
+        raise ValidationError({"reason": [_("De reden is te lang.")]})
+    if decision == workflow.Decision.SOCIAL_WORK:
+        worker = assign_to or (user if user.role == "sociaalwerker" else None)
+        if worker is None or worker.role != "sociaalwerker" or worker.gemeente_id != signal.gemeente_id:
+            raise ValidationError({"assign_to": [_("Kies een sociaal werker van deze gemeente.")]})
+        signal.assigned_to = worker
+    if decision == workflow.Decision.MAATWERK:
+        if partner is None or partner.gemeente_id != signal.gemeente_id:
+            raise ValidationError({"partner": [_("Kies de partner die het maatwerk doet.")]})
+        if look_again_on is None or look_again_on <= timezone.localdate():
+            raise ValidationError({"look_again_on": [_("Kies een datum in de toekomst om opnieuw te kijken.")]})
+        signal.maatwerk_partner, signal.look_again_on = partner, look_again_on
+    before = signal.status
+    signal.status = step.target
+    signal.save()
+    SignalEvent.objects.create(signal=signal, by=user, by_label=user.get_username(), from_status=before,
+                               to_status=step.target, decision=decision, reason=reason)
+    if decision == workflow.Decision.SOCIAL_WORK:
+        transaction.on_commit(lambda: notifications.assigned(signal.pk))
+    return signal
+
+
+def is_overdue(signal: Signal, today: datetime.date | None = None) -> bool:
+    return signal.status == Status.NEW and (today or timezone.localdate()) > signal.triage_deadline
+
+
+def observation_labels(codes) -> list[str]:
+    return [str(checklist.CODES[code]) for code in codes if code in checklist.CODES]
+
+
+SMALL_COUNT = 5
+
+
+def counts(gemeente: Gemeente, year: int) -> dict:
+    """Signals per wijk, channel and status in a year, for the policy advisor: counts only, and a count
+    under SMALL_COUNT is shown as '<5' so no single resident stands out."""
+    from django.db.models import Count
+
+    signals = Signal.objects.filter(gemeente=gemeente, created_at__year=year)
+
+    def table(field, labels):
+        rows = signals.values(field).annotate(n=Count("id")).order_by(field)
+        return [{"label": labels.get(r[field], r[field]) or _("centrale wachtrij"),
+                 "n": r["n"] if r["n"] >= SMALL_COUNT else None} for r in rows]
+
+    from samen.core.models import Wijk
+    from samen.vinden.models import Channel
+
+    wijken = {w.pk: w.display_name for w in Wijk.objects.filter(gemeente=gemeente)}
+    total = signals.count()
+    return {"total": total if total >= SMALL_COUNT else None, "by_wijk": table("wijk", wijken),
+            "by_channel": table("channel", dict(Channel.choices)), "by_status": table("status", dict(Status.choices))}

@@ -1,0 +1,220 @@
+"""Signal screens: intake forms (staff, volunteer, public), the network's list, the central queue,
+triage, the reporter's status list and counts for the policy advisor."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from samen.core import accesslog, policy
+from samen.core.models import AccessAction, Organisation, Purpose, User
+from samen.core.roles import Role
+from samen.core.views.mixins import PolicyMixin
+from samen.vinden import workflow
+from samen.vinden.forms import ConcernForm, SelfForm, StaffSignalForm, TriageForm, VolunteerSignalForm
+from samen.vinden.models import Channel, Signal
+from samen.vinden.services import signals as service
+
+PUBLIC_LIMIT = 5  # submissions per address per hour
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+class _IntakeView(View):
+    form_class = StaffSignalForm
+    template_name = "vinden/signal_form.html"
+    channel = Channel.STAFF
+    title = ""
+
+    def context(self, form, **extra):
+        return {"form": form, "title": self.title, "acute": service.acute_guidance(), **extra}
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(self.form_class()))
+
+    def submit(self, request, form):
+        return service.submit_signal(request.user.gemeente, channel=self.channel, data=form.signal_data(),
+                                     reporter=request.user)
+
+    def post(self, request):
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.submit(request, form)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return render(request, "vinden/signal_thanks.html", {"title": self.title,
+                                                                     "acute": service.acute_guidance()})
+        return render(request, self.template_name, self.context(form), status=400)
+
+
+class StaffIntakeView(PolicyMixin, _IntakeView):
+    capability = "signal.report"
+    title = _("Signaal doorgeven")
+
+
+class VolunteerIntakeView(PolicyMixin, _IntakeView):
+    capability = "signal.report"
+    form_class = VolunteerSignalForm
+    channel = Channel.VOLUNTEER
+    title = _("Ik maak me zorgen om iemand")
+    template_name = "vinden/volunteer_form.html"
+
+
+class _PublicIntakeView(_IntakeView):
+    """No login. A honeypot field catches bots; each address may send a few forms an hour."""
+
+    template_name = "vinden/public_form.html"
+
+    def post(self, request):
+        if request.POST.get("website"):
+            return render(request, "vinden/signal_thanks.html", {"title": self.title, "public": True})
+        if cache.get(self._limit_key(request), 0) >= PUBLIC_LIMIT:
+            return render(request, "vinden/rate_limited.html", {"title": self.title}, status=429)
+        return super().post(request)
+
+    @staticmethod
+    def _limit_key(request) -> str:
+        return f"samen-public-signal-{request.META.get('REMOTE_ADDR', '')}"
+
+    def submit(self, request, form):
+        from samen.core.models import Gemeente
+
+        # One municipality per installation is the rule; with more, the public page carries ?gemeente=GM....
+        gemeente = (Gemeente.objects.filter(code=request.GET.get("gemeente", "").upper()).first()
+                    or (Gemeente.objects.first() if Gemeente.objects.count() == 1 else None))
+        if gemeente is None:
+            raise Http404
+        submission = service.submit_signal(gemeente, channel=self.channel, data=form.signal_data())
+        key = self._limit_key(request)
+        cache.add(key, 0, 3600)
+        cache.incr(key)  # only stored signals count towards the limit
+        return submission
+
+
+class ConcernView(_PublicIntakeView):
+    form_class = ConcernForm
+    channel = Channel.RESIDENT_CONCERN
+    title = _("Ik maak me zorgen om iemand")
+
+
+class SelfView(_PublicIntakeView):
+    form_class = SelfForm
+    channel = Channel.RESIDENT_SELF
+    title = _("Ik wil zelf graag meer contact")
+
+
+class SignalListView(PolicyMixin, TemplateView):
+    """The network's signals: the open ones of the user's wijken, overdue ones first."""
+
+    capability = "signal.view"
+    template_name = "vinden/signal_list.html"
+    central = False
+
+    def get_context_data(self, **kwargs):
+        signals = policy.visible(self.request.user, Signal).select_related("wijk", "assigned_to")
+        if self.central:
+            signals = signals.filter(wijk__isnull=True)
+        show = self.request.GET.get("stand", "open")
+        if show == "open":
+            signals = signals.filter(status__in=workflow.OPEN)
+        today = timezone.localdate()
+        rows = [{"signal": s, "overdue": service.is_overdue(s, today)} for s in signals.order_by("triage_deadline")]
+        return {**super().get_context_data(**kwargs), "rows": rows, "central": self.central, "show": show}
+
+
+class CentralQueueView(SignalListView):
+    capability = "signal.central_queue"
+    central = True
+
+
+class SignalDetailView(PolicyMixin, TemplateView):
+    capability = "signal.view"
+    template_name = "vinden/signal_detail.html"
+
+    def _signal(self):
+        try:
+            return policy.visible(self.request.user, Signal).select_related(
+                "resident", "wijk", "buurt", "network", "assigned_to", "linked_to", "maatwerk_partner").get(
+                pk=self.kwargs["pk"])
+        except Signal.DoesNotExist:
+            raise Http404 from None
+
+    def _form(self, signal, data=None):
+        user = self.request.user
+        decisions = [t.decision for t in workflow.decisions_from(signal.status, user.role)]
+        workers = User.objects.filter(gemeente=user.gemeente_id, role=Role.SOCIAAL_WERKER, is_active=True)
+        partners = Organisation.objects.filter(gemeente=user.gemeente_id)
+        return TriageForm(data, workers=workers, partners=partners, decisions=decisions) if decisions else None
+
+    def get_context_data(self, **kwargs):
+        signal = self._signal()
+        if signal.resident_id:
+            accesslog.record(actor=self.request.user, action=AccessAction.VIEW, records=[signal.resident],
+                             purpose=Purpose.TRIAGE, route=self.route_name())
+        return {**super().get_context_data(**kwargs), "signal": signal,
+                "form": kwargs.get("form") or (self._form(signal) if policy.can(self.request.user, "signal.triage")
+                                               else None),
+                "events": signal.events.all(), "overdue": service.is_overdue(signal),
+                "labels": service.observation_labels(signal.observations)}
+
+    def post(self, request, pk):
+        signal = self._signal()
+        form = self._form(signal, request.POST)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                service.triage(request.user, signal.pk, data["decision"], reason=data["reason"],
+                               assign_to=data["assign_to"], partner=data["partner"],
+                               look_again_on=data["look_again_on"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Het besluit is vastgelegd."))
+                return redirect("vinden:signal_detail", pk=signal.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MyReportsView(PolicyMixin, TemplateView):
+    """What happened to the signals I passed on: the status only, never the content of a trajectory."""
+
+    capability = "signal.report"
+    template_name = "vinden/my_reports.html"
+
+    def get_context_data(self, **kwargs):
+        rows = [{"pk": s.pk, "created_at": s.created_at, "status": workflow.REPORTER_STATUS[s.status]}
+                for s in policy.own_reports(self.request.user).only("pk", "created_at", "status")]
+        return {**super().get_context_data(**kwargs), "rows": rows}
+
+
+class SignalStatsView(PolicyMixin, TemplateView):
+    """Counts per wijk, channel and status: no names, no content; counts under 5 are not shown."""
+
+    capability = "signal.stats"
+    template_name = "vinden/signal_stats.html"
+
+    def get_context_data(self, **kwargs):
+        year = int(self.request.GET.get("jaar") or timezone.localdate().year)
+        counts = service.counts(self.request.user.gemeente, year)
+        return {**super().get_context_data(**kwargs), "year": year, **counts}
+
+
+def intake_url(user) -> str:
+    return reverse("vinden:volunteer_intake" if user.role == Role.VRIJWILLIGER else "vinden:staff_intake")
+
+

@@ -1,0 +1,320 @@
+"""Screens of the 75+ home visits. Thin: parse, call samen.vinden.services.visits, render."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from samen.core import policy
+from samen.core.forms import UtrechtFormMixin
+from samen.core.models import Wijk
+from samen.core.views.mixins import PolicyMixin
+from samen.vinden.services import visits as service
+from samen.vinden.visit_models import MAX_WISHES, Visit, VisitRound, VisitStatus
+
+RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
+
+# The six items of the short De Jong Gierveld scale (numbered as in the 11-item scale).
+DJG6_QUESTIONS = {
+    3: gettext_lazy("Ik ervaar een leegte om me heen."),
+    4: gettext_lazy("Er zijn genoeg mensen op wie ik in geval van narigheid kan terugvallen."),
+    7: gettext_lazy("Er zijn veel mensen op wie ik volledig kan vertrouwen."),
+    8: gettext_lazy("Er zijn voldoende mensen met wie ik me nauw verbonden voel."),
+    9: gettext_lazy("Ik mis mensen om me heen."),
+    10: gettext_lazy("Vaak voel ik me in de steek gelaten."),
+}
+ANSWER_CHOICES = [("ja", gettext_lazy("ja")), ("min of meer", gettext_lazy("min of meer")),
+                  ("nee", gettext_lazy("nee"))]
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+# --- forms -----------------------------------------------------------------------------------------
+
+class RegisterImportForm(UtrechtFormMixin, forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV-bestand uit de basisregistratie"),
+                           help_text=gettext_lazy("Kolommen: naam, postcode, huisnummer, geboortedatum; "
+                                                  "optioneel toevoeging en adres."))
+
+
+class RoundForm(UtrechtFormMixin, forms.Form):
+    wijk = forms.ModelChoiceField(label=gettext_lazy("Wijk"), queryset=Wijk.objects.none())
+    year = forms.IntegerField(label=gettext_lazy("Jaar"), min_value=2000, max_value=2100)
+    starts_on = forms.DateField(label=gettext_lazy("Begint op"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=gettext_lazy("Eindigt op"), widget=forms.DateInput(attrs={"type": "date"}),
+                              help_text=gettext_lazy("Een bezoek dat na deze datum nog open staat, is te laat."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        wijken = policy.visible(user, Wijk)
+        if policy.SCOPES.get(user.role) != "gemeente":
+            wijken = wijken.filter(pk__in=user.wijken.all())
+        self.fields["wijk"].queryset = wijken
+
+
+class CapacityForm(UtrechtFormMixin, forms.Form):
+    volunteer = forms.IntegerField(widget=forms.HiddenInput)
+    visits_per_round = forms.IntegerField(label=gettext_lazy("Bezoeken per ronde"), min_value=0, max_value=200)
+
+
+class ReportForm(UtrechtFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Hoe ging het?"), widget=forms.RadioSelect,
+        choices=[(VisitStatus.VISITED, gettext_lazy("Bezocht")), (VisitStatus.NOT_HOME, gettext_lazy("Niet thuis")),
+                 (VisitStatus.DECLINED, gettext_lazy("Wil geen bezoek"))],
+        error_messages={"required": gettext_lazy("Kies hoe het bezoek ging.")})
+    wishes = forms.CharField(label=gettext_lazy("Wat zou de inwoner graag willen?"), required=False,
+                             max_length=MAX_WISHES, widget=forms.Textarea(attrs={"rows": 3}))
+    wants_contact = forms.ChoiceField(
+        label=gettext_lazy("Wil de inwoner contact met sociaal werk?"), widget=forms.RadioSelect, required=False,
+        choices=[("ja", gettext_lazy("Ja, geef een signaal door")), ("nee", gettext_lazy("Nee"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item, question in DJG6_QUESTIONS.items():
+            self.fields[f"djg_{item}"] = forms.ChoiceField(label=question, choices=ANSWER_CHOICES, required=False,
+                                                           widget=forms.RadioSelect)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = RADIO_CSS
+        self.fields["wishes"].widget.attrs["class"] = "utrecht-textarea utrecht-textarea--html-textarea"
+
+    def djg_fields(self):
+        return [self[f"djg_{item}"] for item in DJG6_QUESTIONS]
+
+
+# --- the register ----------------------------------------------------------------------------------
+
+class RegisterImportView(PolicyMixin, FormView):
+    """The regisseur reads in the register extract (it creates and erases residents across the whole
+    municipality: capability visit.import)."""
+
+    capability = "visit.import"
+    http_method_names = ["get", "post"]
+    template_name = "vinden/visits/register_import.html"
+    form_class = RegisterImportForm
+
+    def get_context_data(self, **kwargs):
+        from samen.vinden.visit_models import RegisterEntry
+
+        count = RegisterEntry.objects.filter(gemeente=self.request.user.gemeente_id, active=True).count()
+        return {**super().get_context_data(**kwargs), "register_count": count}
+
+    def form_valid(self, form):
+        report = service.import_register(self.request.user.gemeente, form.cleaned_data["file"].read(),
+                                         actor=self.request.user, route=self.route_name())
+        if not report.ok:
+            return self.render_to_response(self.get_context_data(form=form, report=report), status=400)
+        messages.success(self.request, _(
+            "Register ingelezen: %(total)s inwoners van 75+, %(added)s nieuw, %(removed)s uit het register, "
+            "%(young)s jonger dan 75 overgeslagen.") % {"total": report.imported, "added": report.added,
+                                                       "removed": report.removed, "young": report.too_young})
+        return redirect("visits:register_import")
+
+
+# --- rounds ----------------------------------------------------------------------------------------
+
+class RoundMixin(PolicyMixin):
+    capability = "visit.manage"
+
+    def get_round(self) -> VisitRound:
+        try:
+            return service.get_round(self.request.user, self.kwargs["pk"])
+        except VisitRound.DoesNotExist:
+            raise Http404 from None
+
+
+class RoundListView(PolicyMixin, TemplateView):
+    capability = "visit.manage"
+    template_name = "vinden/visits/round_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        rounds = policy.visible(user, VisitRound).select_related("wijk")
+        if policy.SCOPES.get(user.role) != "gemeente":
+            rounds = rounds.filter(wijk__in=user.wijken.all())
+        return {**super().get_context_data(**kwargs), "rounds": rounds}
+
+
+class RoundCreateView(PolicyMixin, FormView):
+    capability = "visit.manage"
+    http_method_names = ["get", "post"]
+    template_name = "vinden/visits/round_form.html"
+    form_class = RoundForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        year = timezone.localdate().year
+        return {"year": year, "starts_on": timezone.localdate(), "ends_on": f"{year}-12-31"}
+
+    def form_valid(self, form):
+        try:
+            round_ = service.create_round(self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, _("Ronde aangemaakt met %(n)s huisbezoeken.") % {"n": round_.visits.count()})
+        return redirect("visits:round_detail", pk=round_.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RoundDetailView(RoundMixin, TemplateView):
+    template_name = "vinden/visits/round_detail.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = self.get_round()
+        summary = service.round_summary(self.request.user, round_)
+        for item in summary["volunteers"]:
+            item["form"] = CapacityForm(initial={"volunteer": item["user"].pk,
+                                                 "visits_per_round": item["capacity"]},
+                                        auto_id=f"id_%s_{item['user'].pk}")
+        return {**super().get_context_data(**kwargs), "round": round_, "summary": summary}
+
+
+class RoundAssignView(RoundMixin, View):
+    def post(self, request, pk):
+        result = service.assign(request.user, self.get_round())
+        if result.volunteers == 0:
+            messages.error(request, _("Er zijn geen vrijwilligers in deze wijk; er is niets toegewezen."))
+        else:
+            messages.success(request, _("%(assigned)s bezoeken toegewezen; %(left)s nog zonder vrijwilliger.")
+                             % {"assigned": result.assigned, "left": result.unassigned})
+        return redirect("visits:round_detail", pk=pk)
+
+
+class RoundCapacityView(RoundMixin, View):
+    def post(self, request, pk):
+        round_ = self.get_round()
+        form = CapacityForm(request.POST)
+        volunteer = None
+        if form.is_valid():
+            volunteer = service.volunteers_for(round_).filter(pk=form.cleaned_data["volunteer"]).first()
+        try:
+            if volunteer is None:
+                raise ValidationError({"volunteer": [_("Kies een vrijwilliger van deze wijk en een aantal van "
+                                                       "0 tot en met 200.")]})
+            service.set_capacity(request.user, round_, volunteer, form.cleaned_data["visits_per_round"])
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("visits:round_detail", pk=pk)
+        messages.success(request, _("Capaciteit opgeslagen."))
+        return redirect("visits:round_detail", pk=pk)
+
+
+class RoundLettersCsvView(RoundMixin, View):
+    def get(self, request, pk):
+        round_ = self.get_round()
+        rows = service.letters(request.user, round_, route=self.route_name())
+        response = HttpResponse(service.letters_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="uitnodigingen-{round_.wijk.code}-{round_.year}.csv"'
+        return response
+
+
+class RoundLettersPdfView(RoundMixin, View):
+    def get(self, request, pk):
+        round_ = self.get_round()
+        rows = service.letters(request.user, round_, route=self.route_name())
+        response = HttpResponse(service.letters_pdf(round_, rows), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="uitnodigingen-{round_.wijk.code}-{round_.year}.pdf"'
+        return response
+
+
+# --- coverage --------------------------------------------------------------------------------------
+
+class CoverageView(PolicyMixin, TemplateView):
+    capability = "visit.stats"
+    template_name = "vinden/visits/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        try:
+            year = int(self.request.GET.get("jaar") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
+        year = min(max(year, 2000), 2100)
+        rows = service.coverage(user, user.gemeente, year)
+        totals = {key: sum(r[key] for r in rows) for key in ("residents", "visited", "declined", "open", "overdue",
+                                                             "not_in_round")}
+        totals["share"] = round(100 * totals["visited"] / totals["residents"]) if totals["residents"] else None
+        overdue = (service.overdue_visits(user, user.gemeente, year, route=self.route_name())
+                   if policy.can(user, "visit.view") else [])
+        return {**super().get_context_data(**kwargs), "year": year, "rows": rows, "totals": totals,
+                "overdue": overdue, "can_manage": policy.can(user, "visit.manage")}
+
+
+# --- the volunteer ---------------------------------------------------------------------------------
+
+class VisitListView(PolicyMixin, TemplateView):
+    capability = "visit.report"
+    template_name = "vinden/visits/visit_list.html"
+
+    def get_context_data(self, **kwargs):
+        visits = service.my_visits(self.request.user, route=self.route_name())
+        return {**super().get_context_data(**kwargs), "open_visits": [v for v in visits if v.is_open],
+                "done_visits": [v for v in visits if not v.is_open]}
+
+
+class VisitReportView(PolicyMixin, FormView):
+    capability = "visit.report"
+    http_method_names = ["get", "post"]
+    template_name = "vinden/visits/visit_report.html"
+    form_class = ReportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.visit = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_visit(self) -> Visit:
+        if self.visit is None:
+            try:
+                self.visit = service.get_visit(self.request.user, self.kwargs["pk"], route=self.route_name())
+            except Visit.DoesNotExist:
+                raise Http404 from None
+        return self.visit
+
+    def get(self, request, *args, **kwargs):
+        self.get_visit()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "visit": self.get_visit()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        answers = {item: data.get(f"djg_{item}") or None for item in DJG6_QUESTIONS}
+        contact = {"ja": True, "nee": False}.get(data.get("wants_contact"))
+        try:
+            result = service.report_visit(self.request.user, self.kwargs["pk"], data["status"], answers=answers,
+                                          wishes=data.get("wishes", ""), wants_contact=contact,
+                                          route=self.route_name())
+        except Visit.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        if result.signal_created:
+            messages.success(self.request, _("Bedankt. Er is een signaal doorgegeven aan sociaal werk."))
+        else:
+            messages.success(self.request, _("Bedankt, het bezoek is gemeld."))
+        return redirect("visits:visit_list")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
