@@ -46,6 +46,10 @@ class HomeView(PolicyMixin, TemplateView):
                 at__date=timezone.localdate()).count()
         if policy.can(user, "geography.view"):
             context["wijk_count"] = policy.visible(user, Wijk).count()
+        if policy.can(user, "signal.view"):
+            from samen.vinden.services.signals import open_counts
+
+            context["signals"] = open_counts(user)
         if policy.can(user, "monitor.view"):
             from samen.weten.services.monitor import headline
 

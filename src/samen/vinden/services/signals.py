@@ -277,3 +277,11 @@ def counts(gemeente: Gemeente, year: int) -> dict:
     total = signals.count()
     return {"total": total if total >= SMALL_COUNT else None, "by_wijk": table("wijk", wijken),
             "by_channel": table("channel", dict(Channel.choices)), "by_status": table("status", dict(Status.choices))}
+
+
+def open_counts(user) -> dict:
+    """For the home page: the user's open signals, how many wait for triage and how many are overdue."""
+    visible = policy.visible(user, Signal).filter(status__in=workflow.OPEN)
+    waiting = visible.filter(status=Status.NEW)
+    return {"open": visible.count(), "new": waiting.count(),
+            "overdue": waiting.filter(triage_deadline__lt=timezone.localdate()).count()}

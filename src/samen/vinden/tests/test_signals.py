@@ -267,3 +267,12 @@ def test_residents_from_signals_are_real_residents(hilversum):
     signal = submit_signal(hilversum, channel="staff", data={"name": "Piet", "postcode": "1211BJ", "house_number": 5,
                                                              "description": "x"}).signal
     assert Resident.objects.get(pk=signal.resident_id).buurt.wijk.code == "WK040207"
+
+
+def test_the_home_page_counts_the_networks_open_signals(hilversum, client_as):
+    signal = submit_signal(hilversum, channel="staff", data={"postcode": "1211BJ", "house_number": 7,
+                                                             "description": "x"}).signal
+    Signal.objects.filter(pk=signal.pk).update(triage_deadline=timezone.localdate() - datetime.timedelta(days=1))
+    counts = client_as("partner").get(reverse("core:home")).context["signals"]
+    assert counts["new"] >= 1 and counts["overdue"] >= 1
+    assert "signals" not in client_as("aanbieder").get(reverse("core:home")).context
