@@ -71,7 +71,7 @@ class SelfForm(Honeypot, _Address):
     phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
     email = forms.CharField(label=_("E-mailadres"), max_length=200, required=False)
     age_group = forms.ChoiceField(label=_("Leeftijd"), choices=AgeGroup.choices, required=False)
-    description = forms.CharField(label=_("Wat zou u graag willen? (niet verplicht)"), required=False,
+    description = forms.CharField(label=_("Wat zou u graag willen?"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     field_order = ["name", "phone", "email", "postcode", "house_number", "age_group", "description", "website"]
 
@@ -90,10 +90,12 @@ class SelfForm(Honeypot, _Address):
 
 class TriageForm(UtrechtFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Besluit"), choices=Decision.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Waarom"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Waarom"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Verplicht bij maatwerk, geen actie, doorzetten en afsluiten."))
     assign_to = forms.ModelChoiceField(label=_("Sociaal werker"), queryset=None, required=False)
     partner = forms.ModelChoiceField(label=_("Partner voor maatwerk"), queryset=None, required=False)
     look_again_on = forms.DateField(label=_("Opnieuw bekijken op"), required=False,
+                                    help_text=_("Verplicht bij maatwerk."),
                                     widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, workers, partners, decisions, **kwargs):

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from samen.core import accesslog, policy
-from samen.core.models import AccessAction, Organisation, Purpose, User
+from samen.core.models import AccessAction, Organisation, Purpose, User, Wijk
 from samen.core.roles import Role
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden import workflow
@@ -169,10 +169,21 @@ class SignalDetailView(PolicyMixin, TemplateView):
                 "form": kwargs.get("form") or (self._form(signal) if policy.can(self.request.user, "signal.triage")
                                                else None),
                 "events": signal.events.all(), "overdue": service.is_overdue(signal),
-                "labels": service.observation_labels(signal.observations)}
+                "labels": service.observation_labels(signal.observations),
+                "route_wijken": policy.visible(self.request.user, Wijk)
+                if signal.wijk_id is None and policy.can(self.request.user, "signal.central_queue") else None}
 
     def post(self, request, pk):
         signal = self._signal()
+        if "route_to" in request.POST:
+            wijk = policy.visible(request.user, Wijk).filter(pk=request.POST.get("route_to") or 0).first()
+            try:
+                service.route_to_wijk(request.user, signal.pk, wijk)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Het signaal is naar de wijk gestuurd."))
+            return redirect("vinden:signal_detail", pk=signal.pk)
         form = self._form(signal, request.POST)
         if form is None:
             raise Http404
@@ -199,7 +210,7 @@ class MyReportsView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         rows = [{"pk": s.pk, "created_at": s.created_at, "status": workflow.REPORTER_STATUS[s.status]}
                 for s in policy.own_reports(self.request.user).only("pk", "created_at", "status")]
-        return {**super().get_context_data(**kwargs), "rows": rows}
+        return {**super().get_context_data(**kwargs), "rows": rows, "intake_url": intake_url(self.request.user)}
 
 
 class SignalStatsView(PolicyMixin, TemplateView):
@@ -209,7 +220,10 @@ class SignalStatsView(PolicyMixin, TemplateView):
     template_name = "vinden/signal_stats.html"
 
     def get_context_data(self, **kwargs):
-        year = int(self.request.GET.get("jaar") or timezone.localdate().year)
+        try:
+            year = int(self.request.GET.get("jaar") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
         counts = service.counts(self.request.user.gemeente, year)
         return {**super().get_context_data(**kwargs), "year": year, **counts}
 

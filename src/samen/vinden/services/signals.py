@@ -149,7 +149,8 @@ def _resident_for(gemeente, data, buurt) -> Resident | None:
         resident = Resident(gemeente=gemeente)
     for name in ("name", "postcode", "house_number", "house_number_addition", "birth_year", "phone", "email"):
         value = data[name]
-        if value not in (None, ""):
+        # Fill what is unknown; never overwrite what an earlier reporter recorded.
+        if value not in (None, "") and getattr(resident, name) in (None, ""):
             setattr(resident, name, value)
     resident.buurt = buurt
     resident.save()
@@ -285,3 +286,23 @@ def open_counts(user) -> dict:
     waiting = visible.filter(status=Status.NEW)
     return {"open": visible.count(), "new": waiting.count(),
             "overdue": waiting.filter(triage_deadline__lt=timezone.localdate()).count()}
+
+
+@transaction.atomic
+def route_to_wijk(user: User, pk: int, wijk) -> Signal:
+    """The regisseur sends a signal from the central queue to a wijk's care network."""
+    if not policy.can(user, "signal.central_queue"):
+        raise PermissionDenied(_("Alleen de regisseur verdeelt de centrale wachtrij."))
+    signal = policy.visible(user, Signal).select_for_update().get(pk=pk)
+    if signal.wijk_id is not None:
+        raise ValidationError({"wijk": [_("Dit signaal is al bij een wijk.")]})
+    if wijk is None or wijk.gemeente_id != signal.gemeente_id:
+        raise ValidationError({"wijk": [_("Kies een wijk van deze gemeente.")]})
+    signal.wijk = wijk
+    signal.network = Zorgnetwerk.objects.filter(gemeente=signal.gemeente_id, wijk=wijk).order_by("pk").first()
+    signal.save(update_fields=["wijk", "network"])
+    SignalEvent.objects.create(signal=signal, by=user, by_label=user.get_username(), from_status=signal.status,
+                               to_status=signal.status,
+                               reason=_("naar %(wijk)s gestuurd") % {"wijk": wijk.display_name})
+    transaction.on_commit(lambda: notifications.signal_received(signal.pk))
+    return signal

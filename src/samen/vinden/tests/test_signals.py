@@ -276,3 +276,33 @@ def test_the_home_page_counts_the_networks_open_signals(hilversum, client_as):
     counts = client_as("partner").get(reverse("core:home")).context["signals"]
     assert counts["new"] >= 1 and counts["overdue"] >= 1
     assert "signals" not in client_as("aanbieder").get(reverse("core:home")).context
+
+
+def test_the_regisseur_routes_a_signal_from_the_central_queue(hilversum, client_as):
+    from samen.core.models import Wijk
+
+    signal = submit_signal(hilversum, channel="resident_concern", data={"description": "zonder adres"}).signal
+    zuid = Wijk.objects.get(code="WK040204")
+    client = client_as("regisseur")
+    assert client.post(reverse("vinden:signal_detail", args=[signal.pk]), {"route_to": zuid.pk}).status_code == 302
+    signal.refresh_from_db()
+    assert signal.wijk == zuid and signal.network.name == "Zorgnetwerk Zuid"
+    assert client_as("partner").get(reverse("vinden:signal_detail", args=[signal.pk])).status_code == 404
+
+
+def test_a_later_report_does_not_overwrite_a_known_name(hilversum):
+    first = submit_signal(hilversum, channel="staff", data={"name": "Mevrouw E. de Jong", "postcode": "1211BJ",
+                                                            "house_number": 11, "description": "x"}).signal
+    submit_signal(hilversum, channel="volunteer", data={"name": "mevr. de Jong", "postcode": "1211BJ",
+                                                        "house_number": 11, "description": "y"})
+    first.resident.refresh_from_db()
+    assert first.resident.name == "Mevrouw E. de Jong"
+
+
+def test_erasing_a_resident_erases_the_free_text_of_their_signals(hilversum, client_as):
+    signal = submit_signal(hilversum, channel="staff", data={"name": "Te Wissen", "postcode": "1211BJ",
+                                                             "house_number": 13, "description": "Te Wissen is somber",
+                                                             "observations": ["somber"]}).signal
+    client_as("regisseur").post(reverse("core:resident_delete", args=[signal.resident_id]))
+    signal.refresh_from_db()
+    assert signal.resident_id is None and signal.description == "" and signal.observations == []

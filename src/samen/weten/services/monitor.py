@@ -65,6 +65,7 @@ def microdata(gemeente: Gemeente, source: str, user) -> pd.DataFrame:
             "djg_items", "lonely_often", "enough_contacts", "marital_status", "living_alone", "health", "income",
             "education", "migration_background", "informal_carer"])
         frame = _with_outcomes(frame)
+        frame.attrs["cache_key"] = key
         cache.set(key, frame, 600)
     return frame
 
@@ -124,10 +125,10 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
     frame = microdata(gemeente, source, user)
     if frame.empty:
         return []
-    key = f"samen-weten-figures-{id(frame)}-{gemeente.min_cell_size}-{','.join(indicators)}"
+    key = f"{frame.attrs.get('cache_key', id(frame))}-figures-{gemeente.min_cell_size}-{'-'.join(indicators)}"
     cached = cache.get(key)
-    if cached is not None and cached[0] is frame:
-        return cached[1]
+    if cached is not None:
+        return cached
     min_n = gemeente.min_cell_size
     bases = [LEVEL_BY[level] for level in ("gemeente", "wijk", "buurt")]
     groupings = [(*base, *extra) for base in bases for extra in EXTRAS]
@@ -159,7 +160,7 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator, cell.n,
                           cell.estimate, cell.ci_low, cell.ci_high, cell.suppressed, age, values.get("sex") or "",
                           extra))
-    cache.set(key, (frame, out), 600)
+    cache.set(key, out, 600)
     return out
 
 
