@@ -71,7 +71,6 @@ class VolunteerIntakeView(PolicyMixin, _IntakeView):
     form_class = VolunteerSignalForm
     channel = Channel.VOLUNTEER
     title = _("Ik maak me zorgen om iemand")
-    template_name = "vinden/volunteer_form.html"
 
 
 class _PublicIntakeView(_IntakeView):
