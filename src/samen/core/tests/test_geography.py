@@ -121,3 +121,20 @@ def test_a_range_contains_exactly_its_numbers_of_its_parity(number_from, length,
 def test_factories_make_a_placeable_address():
     pc = PostcodeRangeFactory(buurt=BuurtFactory())
     assert geography.locate(pc.buurt.wijk.gemeente, pc.postcode, 5) == pc.buurt
+
+
+def test_the_import_command_reports_problems_and_imports_all_or_nothing(hilversum, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    good = tmp_path / "postcodes.csv"
+    good.write_text(CSV_HEADER + "1234AB,1,20,alle,BU04020101,Teststraat\n")
+    call_command("import_postcodes", "gm0402", str(good))
+    assert "1 postcode ranges imported" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text(CSV_HEADER + "1234AB,1,20,alle,BU99999999,x\n")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_postcodes", "GM0402", str(bad))
+    assert "rij 2, kolom buurtcode" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="no municipality"):
+        call_command("import_postcodes", "GM9999", str(good))
