@@ -8,5 +8,5 @@ export SAMEN_REQUIRE_2FA="${SAMEN_REQUIRE_2FA:-false}"  # the local demo lets a 
 .venv/bin/samen migrate --noinput -v0
 .venv/bin/samen demo
 echo
-echo "Open http://127.0.0.1:8000/inloggen/ and log in with one of the users above."
+echo "Open http://${SAMEN_HOST:-127.0.0.1}:${SAMEN_PORT:-8000}/inloggen/ and log in with one of the users above."
 exec .venv/bin/samen serve --host "${SAMEN_HOST:-127.0.0.1}" --port "${SAMEN_PORT:-8000}"
