@@ -238,6 +238,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
                                  "rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "1200/minute"},
+    # Throttle on the connection's address: without this a client escapes the limit by sending any
+    # X-Forwarded-For header. Behind a proxy, set it to the number of trusted proxies.
+    "NUM_PROXIES": 0,
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.get_int("SAMEN_API_TOKEN_HOURS")),

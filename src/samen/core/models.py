@@ -214,6 +214,8 @@ class Resident(models.Model):
         verbose_name = _("inwoner")
         verbose_name_plural = _("inwoners")
         ordering = ["-created_at"]
+        # Signals find the same person again by address: without this every signal scans all residents.
+        indexes = [models.Index(fields=["gemeente", "postcode", "house_number"], name="resident_address_idx")]
 
     def __str__(self):
         # Used in lists the policy already allowed; never in logs.

@@ -137,3 +137,11 @@ def test_a_social_worker_cannot_move_a_resident_out_of_their_wijken(client_as, h
     assert response.status_code == 400 and "buiten uw wijken" in response.json()["detail"]
     resident.refresh_from_db()
     assert resident.postcode == "1211BJ"
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_throttle(settings):
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.throttling import AnonRateThrottle
+
+    request = APIRequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.9")
+    assert AnonRateThrottle().get_ident(request) == "10.0.0.9"
