@@ -134,10 +134,10 @@ class SignalViewSet(viewsets.ViewSet):
     def create(self, request):
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": [_("Stuur één melding als JSON-object.")]})
-        unknown = sorted(set(request.data) - set(SignalInSerializer().fields))
+        incoming = SignalInSerializer(data=request.data)
+        unknown = sorted(set(request.data) - set(incoming.fields))
         if unknown:
             raise exceptions.ValidationError({name: [_("Dit veld bestaat niet.")] for name in unknown})
-        incoming = SignalInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
         if isinstance(request.auth, ApiKey):
