@@ -39,12 +39,23 @@ class Gemeente(models.Model):
     triage_working_days = models.PositiveIntegerField(
         _("termijn triage (werkdagen)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    catalogue_stale_months = models.PositiveIntegerField(
+        _("activiteit verouderd na (maanden)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Niet door de aanbieder bevestigd: gemarkeerd, en de aanbieder krijgt een herinnering."),
+    )
+    catalogue_hide_months = models.PositiveIntegerField(
+        _("activiteit van de site na (maanden)"), default=9, validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("Niet door de aanbieder bevestigd: niet meer op de publieke site."),
+    )
     gemeente_path = "self"
 
     class Meta:
         verbose_name = _("gemeente")
         verbose_name_plural = _("gemeenten")
         ordering = ["name"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(catalogue_hide_months__gt=models.F("catalogue_stale_months")),
+            name="gemeente_hide_after_stale")]
 
     def __str__(self):
         return self.name

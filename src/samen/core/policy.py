@@ -27,22 +27,28 @@ PERSONAL_DATA_CAPABILITIES = frozenset({
 })
 
 _READ_SHARED = {"geography.view", "organisation.view", "zorgnetwerk.view"}
+# The catalogue is public once approved; these are the staff's views and edits of it.
+_CATALOGUE_REVIEW = {"catalogue.view", "catalogue.edit", "catalogue.review", "catalogue.import",
+                     "intervention.change", "themeweek.change"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.BELEIDSADVISEUR: frozenset(_READ_SHARED | {"monitor.view", "monitor.import", "monitor.change",
-                                                    "signal.stats", "visit.stats"}),
+                                                    "signal.stats", "visit.stats", "catalogue.view",
+                                                    "intervention.change", "themeweek.change"}),
     Role.REGISSEUR: frozenset(_READ_SHARED | {
         "resident.view", "resident.create", "resident.change", "resident.delete", "resident.export",
         "accesslog.view", "monitor.view", "signal.view", "signal.triage", "signal.report", "signal.stats",
         "signal.central_queue", "visit.view", "visit.manage", "visit.stats", "visit.import",
+        *_CATALOGUE_REVIEW,
     }),
     Role.SOCIAAL_WERKER: frozenset(_READ_SHARED | {"resident.view", "resident.create", "resident.change",
                                                    "signal.view", "signal.triage", "signal.report",
-                                                   "visit.view", "visit.manage", "visit.stats"}),
+                                                   "visit.view", "visit.manage", "visit.stats",
+                                                   "catalogue.view"}),
     Role.PARTNER: frozenset(_READ_SHARED | {"resident.view", "signal.view", "signal.triage", "signal.report"}),
     Role.VRIJWILLIGER: frozenset({"geography.view", "zorgnetwerk.view", "signal.report", "visit.view",
                                   "visit.report"}),
-    Role.AANBIEDER: frozenset({"geography.view", "organisation.view"}),
+    Role.AANBIEDER: frozenset({"geography.view", "organisation.view", "catalogue.view", "catalogue.edit"}),
     Role.BEHEERDER: frozenset(_READ_SHARED | {
         "accesslog.view", "geography.change", "organisation.change", "user.view", "user.manage",
         "postcode.import",
@@ -76,6 +82,11 @@ VIEW_CAPABILITY: dict[str, str] = {
     "weten.respondent": "monitor.view",
     "weten.target": "monitor.view",
     "samenwerken.zorgnetwerkmember": "zorgnetwerk.view",
+    "kwaliteit.activity": "catalogue.view",
+    "kwaliteit.activityversion": "catalogue.view",
+    "kwaliteit.location": "catalogue.view",
+    "kwaliteit.intervention": "catalogue.view",
+    "kwaliteit.themeweek": "catalogue.view",
 }
 
 
@@ -129,6 +140,9 @@ def visible(user, model: type[models.Model]) -> models.QuerySet:
         queryset = _scope_signals(user, queryset)
     elif label == "vinden.visit":
         queryset = _scope_visits(user, queryset)
+    elif label in ("kwaliteit.activity", "kwaliteit.activityversion"):
+        queryset = _scope_catalogue(user, queryset, "organisation" if label == "kwaliteit.activity"
+                                    else "activity__organisation")
     elif label == "vinden.signalevent":
         queryset = queryset.filter(signal__in=_scope_signals(user, model_for("vinden.signal")._default_manager.all()))
     return queryset
@@ -158,6 +172,14 @@ def _scope_visits(user, queryset: models.QuerySet) -> models.QuerySet:
     if user.role == Role.SOCIAAL_WERKER:
         return queryset.filter(resident__buurt__wijk__in=user.wijken.all())
     return queryset.none()
+
+
+def _scope_catalogue(user, queryset: models.QuerySet, organisation_path: str) -> models.QuerySet:
+    """A provider sees (drafts, versions, reviews of) its own organisation's activities; staff see all."""
+    if user.role == Role.AANBIEDER:
+        return queryset.filter(**{organisation_path: user.organisation_id}) if user.organisation_id \
+            else queryset.none()
+    return queryset
 
 
 def own_reports(user) -> models.QuerySet:

@@ -90,13 +90,9 @@ class _PublicIntakeView(_IntakeView):
         return f"samen-public-signal-{request.META.get('REMOTE_ADDR', '')}"
 
     def submit(self, request, form):
-        from samen.core.models import Gemeente
+        from samen.core.public import public_gemeente
 
-        # One municipality per installation is the rule; with more, the public page carries ?gemeente=GM....
-        gemeente = (Gemeente.objects.filter(code=request.GET.get("gemeente", "").upper()).first()
-                    or (Gemeente.objects.first() if Gemeente.objects.count() == 1 else None))
-        if gemeente is None:
-            raise Http404
+        gemeente = public_gemeente(request)
         submission = service.submit_signal(gemeente, channel=self.channel, data=form.signal_data())
         key = self._limit_key(request)
         cache.add(key, 0, 3600)
