@@ -9,6 +9,7 @@ urlpatterns = [
     path("monitor/", include("samen.weten.urls")),
     path("", include("samen.vinden.urls")),
     path("huisbezoeken/", include("samen.vinden.visit_urls")),
+    path("catalogus/", include("samen.kwaliteit.urls")),
     path("api/v1/", include("samen.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -82,6 +82,10 @@ def dates(start_date: dt.date, start_time: dt.time, rrule: str, valid_until: dt.
 
 
 def occurrences(activity, today: dt.date, horizon_days: int = HORIZON_DAYS) -> list[dt.date]:
+    """The dates Occurrence rows are kept for: a recurring activity over the horizon; a one-off event
+    (such as one of the theme week's, announced months ahead) whenever it lies in the next two years."""
+    if not activity.rrule:
+        horizon_days = max(horizon_days, 2 * 366)
     return dates(activity.start_date, activity.start_time, activity.rrule, activity.valid_until,
                  today, today + dt.timedelta(days=horizon_days))
 

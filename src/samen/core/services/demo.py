@@ -58,6 +58,9 @@ def load_demo() -> list[DemoLogin]:
     networks = _load_networks(gemeente, spec["zorgnetwerken"], organisations)
     logins = [_load_user(gemeente, item, organisations, networks) for item in spec["users"]]
     _load_residents(gemeente, spec["residents"])
+    from samen.kwaliteit.services.demo import load_catalogue_demo  # the catalogue builds on the above
+
+    load_catalogue_demo(gemeente)
     return logins
 
 

@@ -58,8 +58,13 @@ def _sample_kwargs(name: str, hilversum) -> dict:
             "signal": _a_signal(hilversum).pk,
             "round": _visits(hilversum)[0].pk,
             "visit": _visits(hilversum)[1].pk,
+            "version": _an_activity(hilversum).versions.order_by("-number").first().pk,
+            "activity": _an_activity(hilversum).pk,
+            "intervention": _catalogue_model("Intervention").objects.filter(gemeente=hilversum).first().pk,
+            "themeweek": _catalogue_model("ThemeWeek").objects.filter(gemeente=hilversum).first().pk,
         }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog", "user", "wave",
-                           "signal", "round", "visit") if k in name.split(":")[1])],
+                           "signal", "round", "visit", "version", "activity", "intervention", "themeweek")
+               if k in name.split(":")[1])],
     }
     endpoint = next(e for e in ENDPOINTS.values() if e.name == name)
     return {param: samples[param]() for param in endpoint.params}
@@ -71,6 +76,18 @@ def _a_wave(hilversum):
     wave, _created = Wave.objects.get_or_create(gemeente=hilversum, source="hilversum_monitor", year=2016,
                                                 defaults={"name": "Hilversum Monitor 2016"})
     return wave
+
+
+def _catalogue_model(name):
+    from django.apps import apps
+
+    return apps.get_model("kwaliteit", name)
+
+
+def _an_activity(hilversum):
+    """A published demo activity of Heikracht, the demo provider's organisation (the meal in Zuid)."""
+    return _catalogue_model("Activity").objects.filter(gemeente=hilversum, organisation__name="Heikracht",
+                                                       status="published").order_by("pk").first()
 
 
 def _visits(hilversum):

@@ -1,0 +1,3 @@
+"""The public activity finder: search, activity pages, calendar links, the theme week."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Providers maintain their entries; the regisseur reviews; interventions and theme weeks."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Import from CSV/Excel, export as CSV, iCalendar feeds per wijk and per organiser."""
+
+urlpatterns = []
