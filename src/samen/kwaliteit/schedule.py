@@ -150,7 +150,12 @@ def describe(activity) -> str:
     for code in filter(None, parts.get("BYDAY", "").split(",")):
         ordinal, day = code[:-2], code[-2:]
         name = str(WEEKDAYS[codes.index(day)]) if day in codes else day
-        days.append(_("de %(n)se %(day)s") % {"n": ordinal, "day": name} if ordinal else name)
+        if not ordinal:
+            days.append(name)
+        elif ordinal == "-1":
+            days.append(_("de laatste %(day)s") % {"day": name})
+        else:
+            days.append(_("de %(n)se %(day)s") % {"n": ordinal.lstrip("+"), "day": name})
     on = (" " + _("op") + " " + ", ".join(days)) if days else ""
     if freq == "DAILY":
         text = _("elke dag")

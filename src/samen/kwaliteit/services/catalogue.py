@@ -54,11 +54,12 @@ def may_edit(user: User, activity: Activity | None = None, organisation: Organis
 
 @transaction.atomic
 def submit(user: User, raw: dict, *, activity: Activity | None = None,
-           organisation: Organisation | None = None) -> ActivityVersion:
+           organisation: Organisation | None = None, notify: bool = True) -> ActivityVersion:
     """Propose a new activity (give ``organisation``) or a change to ``activity``; returns the version.
 
     Raises PermissionDenied when the user may not edit it, ValidationError for bad content (nothing is
-    stored then).
+    stored then). A version that waits for review is announced to the regisseurs after commit, unless
+    ``notify`` is false (an import sends one summary instead).
     """
     organisation = activity.organisation if activity is not None else organisation
     if not may_edit(user, activity, organisation):
@@ -80,6 +81,10 @@ def submit(user: User, raw: dict, *, activity: Activity | None = None,
     if user.role in review_table.REVIEWERS:
         decide(version, user, ReviewDecision.APPROVE)
         version.refresh_from_db()
+    elif notify:
+        from samen.kwaliteit.services import notify as mail
+
+        mail.version_waiting(version)
     return version
 
 
@@ -101,6 +106,9 @@ def decide(version: ActivityVersion, user: User, decision: str, note: str = "") 
     version.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     if transition.target == VersionStatus.APPROVED:
         publish(version, now)
+    from samen.kwaliteit.services import notify as mail
+
+    mail.version_decided(version)  # after commit; nobody is told of a regisseur's own edit
     return version
 
 

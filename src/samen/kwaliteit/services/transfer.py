@@ -348,13 +348,18 @@ def import_activities(user: User, content: bytes | str, filename: str = "", *,
             if row.unchanged:
                 continue
             try:
-                version = catalogue.submit(user, row.raw, activity=row.activity, organisation=row.organisation)
+                version = catalogue.submit(user, row.raw, activity=row.activity, organisation=row.organisation,
+                                           notify=False)
             except ValidationError as exc:  # the same check passed a moment ago; report, store nothing
                 _report_validation(report, row.number, exc)
                 transaction.set_rollback(True)
                 report.created = report.changed = report.imported = 0
                 return report
             report.pending += version.status == VersionStatus.PENDING
+        if report.pending:
+            from samen.kwaliteit.services import notify
+
+            notify.import_waiting(user, report.pending)
     return report
 
 

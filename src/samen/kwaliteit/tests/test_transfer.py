@@ -392,3 +392,16 @@ def test_command_refuses_a_bad_file_and_names_the_problem(tmp_path):
     with pytest.raises(CommandError, match="no user"):
         call_command("catalogue", "import", str(source), "--user", "niemand")
     assert not User.objects.filter(username="niemand").exists()
+
+
+
+def test_a_providers_import_sends_one_summary_to_the_regisseurs(demo_user, mailoutbox,
+                                                                django_capture_on_commit_callbacks):
+    provider = demo_user("aanbieder")  # Heikracht
+    User.objects.filter(username="regisseur").update(email="regisseur@example.invalid")
+    rows = [row(organisatie="Heikracht", titel=f"Wandeling {n}") for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = transfer.import_activities(provider, csv_file(*rows), "a.csv")
+    assert report.ok and report.pending == 3
+    assert len(mailoutbox) == 1 and "3 activiteiten" in mailoutbox[0].subject
+    assert "regisseur@example.invalid" in mailoutbox[0].to

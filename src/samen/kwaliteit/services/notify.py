@@ -1,0 +1,110 @@
+"""E-mails about the catalogue: a version waits for review, a version was approved or rejected, an entry
+needs confirming.
+
+They name the activity's title and link to Samen, nothing more: no names of who submitted or reviewed,
+and no review note (the provider reads it in Samen). Review e-mails go out after the transaction
+commits (``transaction.on_commit``), so a rolled-back change sends nothing; the freshness job sends its
+reminders itself and records them only once they were sent (see services.freshness).
+E-mails are written in the site's first language, Dutch: the recipient's own choice is not known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from samen.core.models import Organisation, User
+from samen.core.roles import Role
+from samen.kwaliteit.models import Activity, ActivityVersion
+from samen.kwaliteit.review import VersionStatus
+
+
+def link(name: str, pk: int | None) -> str:
+    base = (settings.CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000"])[0]
+    return base.rstrip("/") + reverse(name, args=[pk] if pk is not None else [])
+
+
+def addresses(users: Iterable[User]) -> list[str]:
+    return sorted({u.email for u in users if u.email and u.is_active})
+
+
+def regisseurs(gemeente_id: int):
+    return User.objects.filter(gemeente=gemeente_id, role=Role.REGISSEUR, is_active=True)
+
+
+def providers(organisation: Organisation):
+    return User.objects.filter(organisation=organisation, role=Role.AANBIEDER, is_active=True)
+
+
+def _messages(subject: str, body: str, recipients: list[str]) -> list[tuple]:
+    return [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+
+
+def _after_commit(messages: list[tuple]) -> int:
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    return len(messages)
+
+
+def version_waiting(version: ActivityVersion) -> int:
+    """Tell the gemeente's regisseurs that a provider's version waits for review."""
+    activity = version.activity
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = _("nieuwe activiteit") if activity.status == Activity.Status.DRAFT else _("wijziging")
+        subject = _("Activiteit wacht op beoordeling: %(title)s") % {"title": activity.title}
+        body = _("Een aanbieder heeft een %(kind)s ingediend voor de activiteitenlijst: \"%(title)s\". "
+                 "Beoordeel de versie in Samen:\n\n%(link)s") % {
+            "kind": kind, "title": activity.title, "link": link("kwaliteit:version_review", version.pk)}
+    return _after_commit(_messages(subject, body, addresses(regisseurs(activity.gemeente_id))))
+
+
+def import_waiting(user: User, count: int) -> int:
+    """One e-mail to the regisseurs for an import whose versions wait for review."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(count)s activiteiten wachten op beoordeling") % {"count": count}
+        body = _("Een aanbieder heeft %(count)s nieuwe of gewijzigde activiteiten ingelezen. Beoordeel ze in "
+                 "Samen:\n\n%(link)s") % {"count": count, "link": link("kwaliteit:review_queue", None)}
+    return _after_commit(_messages(subject, body, addresses(regisseurs(user.gemeente_id))))
+
+
+def version_decided(version: ActivityVersion) -> int:
+    """Tell the provider who submitted the version that it was approved or rejected."""
+    submitter = version.submitted_by
+    if submitter is None or submitter.pk == getattr(version.reviewed_by, "pk", None):
+        return 0  # a regisseur's own edit: nobody to tell
+    activity = version.activity
+    with translation.override(settings.LANGUAGE_CODE):
+        if version.status == VersionStatus.APPROVED:
+            subject = _("Goedgekeurd: %(title)s") % {"title": activity.title}
+            body = _("Uw versie van \"%(title)s\" is goedgekeurd en staat nu op de site.\n\n%(link)s")
+        else:
+            subject = _("Niet goedgekeurd: %(title)s") % {"title": activity.title}
+            body = _("Uw versie van \"%(title)s\" is niet goedgekeurd. In Samen leest u waarom, en kunt u de "
+                     "activiteit aanpassen.\n\n%(link)s")
+        body = body % {"title": activity.title, "link": link("kwaliteit:activity_detail", activity.pk)}
+    return _after_commit(_messages(subject, body, addresses([submitter])))
+
+
+def stale_reminder(organisation: Organisation, activities: list[Activity], recipients: list[str],
+                   stale_months: int) -> int:
+    """Send one reminder now for these activities of one organisation; returns the number of e-mails.
+
+    Raises the mail backend's error, so that the caller records only reminders that went out.
+    """
+    if not recipients or not activities:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = "\n".join(f"- {activity.title}\n  {link('kwaliteit:activity_confirm', activity.pk)}"
+                          for activity in activities)
+        subject = _("Kloppen uw activiteiten nog? (%(organisation)s)") % {"organisation": organisation.name}
+        body = _("Deze activiteiten van %(organisation)s zijn al %(months)s maanden niet bevestigd. Kloppen ze "
+                 "nog? Bevestig ze, of pas ze aan, via de link bij elke activiteit. Zonder bevestiging gaan ze "
+                 "na een tijd van de openbare site.\n\n%(lines)s") % {
+            "organisation": organisation.name, "months": stale_months, "lines": lines}
+    return send_mass_mail(_messages(subject, body, recipients), fail_silently=False)
