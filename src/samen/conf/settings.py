@@ -198,9 +198,21 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
-# --- cache: shared by all gunicorn workers (rate limits, the monitor's tables) ---------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                      "LOCATION": str(DATA_DIR / "cache"), "TIMEOUT": 600}}
+# --- caches (ADR 22) ---------------------------------------------------------------------------
+# default: shared by all gunicorn workers through the file system (the monitor's tables, the public forms'
+#          limit, the version token of vinden's address routes).
+# throttle: the API rate limits, in the database (the table is made by a migration): shared by every worker
+#          and every server, and no directory scan or cull of files on each request.
+# routes: vinden's postcode -> buurt -> wijk -> zorgnetwerk lookups, per process and short-lived; the shared
+#          version token in `default` makes a postcode import visible to every worker at once.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(DATA_DIR / "cache"), "TIMEOUT": 600},
+    "throttle": {"BACKEND": "samen.vinden.throttling.DatabaseCache", "LOCATION": "samen_cache",
+                 "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3}},
+    "routes": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "samen-vinden-routes",
+               "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 20000}},
+}
 
 # --- static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -235,9 +247,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
-                                 "rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "1200/minute"},
+    # In the `throttle` cache (the database). Anonymous callers by address, users by account, an
+    # organisation's machine channel by its API key's prefix (samen.vinden.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["samen.vinden.throttling.AnonRateThrottle",
+                                 "samen.vinden.throttling.UserRateThrottle",
+                                 "samen.vinden.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "1200/minute", "apikey": "600/minute"},
     # Throttle on the connection's address: without this a client escapes the limit by sending any
     # X-Forwarded-For header. Behind a proxy, set it to the number of trusted proxies.
     "NUM_PROXIES": 0,

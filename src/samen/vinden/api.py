@@ -4,6 +4,7 @@ the scoped list, detail and triage for staff."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -122,6 +123,22 @@ class SignalViewSet(viewsets.ViewSet):
     authentication_classes = [ApiKeyAuthentication, *viewsets.ViewSet.authentication_classes]
     permission_classes = [IntakePermission]
     queryset = Signal.objects.none()
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        # Not wrapped in the request transaction (ATOMIC_REQUESTS): the intake and triage services open their
+        # own, and the rate limit's counter (a row in the database cache) is then written and committed at once.
+        # Inside the request transaction that row would stay locked until the request ends, and every request
+        # with the same API key would wait for the one before it.
+        return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        if transaction.get_connection().in_atomic_block:
+            # Called inside a transaction that is not ours (a test's): a savepoint, so that DRF's rollback of a
+            # failed request (exception handler) undoes this request only, as under ATOMIC_REQUESTS.
+            with transaction.atomic():
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def handle_exception(self, exc):
         if isinstance(exc, exceptions.UnsupportedMediaType):

@@ -19,20 +19,13 @@ from samen.core.models import Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden.services import visits as service
 from samen.vinden.visit_models import MAX_WISHES, Visit, VisitRound, VisitStatus
+from samen.weten.questionnaire import ANSWER_CHOICES, DJG6_QUESTIONS
 
 RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
 
 # The six items of the short De Jong Gierveld scale (numbered as in the 11-item scale).
-DJG6_QUESTIONS = {
-    3: gettext_lazy("Ik ervaar een leegte om me heen."),
-    4: gettext_lazy("Er zijn genoeg mensen op wie ik in geval van narigheid kan terugvallen."),
-    7: gettext_lazy("Er zijn veel mensen op wie ik volledig kan vertrouwen."),
-    8: gettext_lazy("Er zijn voldoende mensen met wie ik me nauw verbonden voel."),
-    9: gettext_lazy("Ik mis mensen om me heen."),
-    10: gettext_lazy("Vaak voel ik me in de steek gelaten."),
-}
-ANSWER_CHOICES = [("ja", gettext_lazy("ja")), ("min of meer", gettext_lazy("min of meer")),
-                  ("nee", gettext_lazy("nee"))]
+# The statements and answers are shared with the public self-check.
+
 
 
 def _apply_errors(form: forms.Form, exc: ValidationError) -> None:

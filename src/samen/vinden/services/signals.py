@@ -1,7 +1,8 @@
 """The one write path for signals: intake from every channel, routing, duplicate linking and triage.
 
-Side effects (e-mail to the network, the assigned worker, the worker who already has the person)
-run after commit. Every touch of the resident's record writes the access log.
+E-mails (to the network, the assigned worker, the worker who already has the person) are written to the
+outbox (``vinden.Notification``) in the same transaction and sent by ``samen send_notifications``. Every
+touch of the resident's record writes the access log.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from samen.core import accesslog, policy
 from samen.core.models import AccessAction, Gemeente, Organisation, Purpose, Resident, User
-from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
+from samen.core.services.geography import InvalidPostcode, clean_postcode
 from samen.samenwerken.models import Zorgnetwerk
-from samen.vinden import calendar, checklist, matching, notifications, workflow
+from samen.vinden import calendar, checklist, matching, notifications, routes, workflow
 from samen.vinden.models import MAX_TEXT, AgeGroup, Consent, IdempotencyRecord, Signal, SignalEvent
 from samen.vinden.workflow import Status
 
@@ -107,15 +108,9 @@ def clean(data: dict) -> dict:
 
 
 def _place(gemeente: Gemeente, data: dict):
-    """(buurt, wijk, network) for the address; (None, None, None) for the central queue."""
-    if not data["postcode"]:
-        return None, None, None
-    try:
-        buurt = locate(gemeente, data["postcode"], data["house_number"])
-    except UnknownAddress:
-        return None, None, None
-    network = Zorgnetwerk.objects.filter(gemeente=gemeente, wijk=buurt.wijk).order_by("pk").first()
-    return buurt, buurt.wijk, network
+    """(buurt, wijk, network) for the address; (None, None, None) for the central queue. Cached briefly per
+    process; a change to the postcode table or the networks is seen at once (samen.vinden.routes)."""
+    return routes.place(gemeente, data["postcode"], data["house_number"])
 
 
 def _person(data: dict) -> matching.Person:
@@ -137,15 +132,17 @@ def _find_resident(gemeente: Gemeente, data: dict) -> Resident | None:
     return None
 
 
-def _resident_for(gemeente, data, buurt) -> Resident | None:
-    """The resident the signal is about: an existing record of the same person, else a new one.
+def _resident_for(gemeente, data, buurt) -> tuple[Resident | None, bool]:
+    """The resident the signal is about: an existing record of the same person, else a new one; and whether
+    the record is new.
 
     Only what the form asked for is stored; an anonymous worry about an address keeps only the address."""
     personal = any(data[k] for k in ("name", "postcode", "phone", "email"))
     if not personal:
-        return None
+        return None, False
     resident = _find_resident(gemeente, data)
-    if resident is None:
+    new = resident is None
+    if new:
         resident = Resident(gemeente=gemeente)
     for name in ("name", "postcode", "house_number", "house_number_addition", "birth_year", "phone", "email"):
         value = data[name]
@@ -154,7 +151,7 @@ def _resident_for(gemeente, data, buurt) -> Resident | None:
             setattr(resident, name, value)
     resident.buurt = buurt
     resident.save()
-    return resident
+    return resident, new
 
 
 def _open_signal_for(resident: Resident | None, exclude: int | None = None) -> Signal | None:
@@ -170,7 +167,7 @@ def submit_signal(gemeente: Gemeente, *, channel: str, data: dict, reporter: Use
     cleaned = clean(data)
     if idempotency:
         existing = IdempotencyRecord.objects.filter(scope=idempotency[0], key=idempotency[1]).select_related(
-            "signal").first()
+            "signal__wijk").first()
         if existing:
             return Submission(existing.signal, created=False)
     try:
@@ -181,15 +178,16 @@ def submit_signal(gemeente: Gemeente, *, channel: str, data: dict, reporter: Use
     except IntegrityError:
         if not idempotency:
             raise
-        record = IdempotencyRecord.objects.select_related("signal").get(scope=idempotency[0], key=idempotency[1])
+        record = IdempotencyRecord.objects.select_related("signal__wijk").get(scope=idempotency[0],
+                                                                              key=idempotency[1])
         return Submission(record.signal, created=False)
     return Submission(signal, created=True)
 
 
 def _store(gemeente, channel, data, reporter, organisation) -> Signal:
     buurt, wijk, network = _place(gemeente, data)
-    resident = _resident_for(gemeente, data, buurt)
-    linked = _open_signal_for(resident)
+    resident, new_resident = _resident_for(gemeente, data, buurt)
+    linked = None if new_resident else _open_signal_for(resident)  # a new record has no signals yet
     signal = Signal.objects.create(
         gemeente=gemeente, channel=channel, resident=resident, age_group=data["age_group"], wijk=wijk, buurt=buurt,
         network=network, observations=data["observations"], description=data["description"],
@@ -203,9 +201,9 @@ def _store(gemeente, channel, data, reporter, organisation) -> Signal:
     if resident is not None:
         accesslog.record(actor=reporter, action=AccessAction.CREATE, records=[resident], purpose=Purpose.TRIAGE,
                          route=f"vinden:{channel}", channel=label)
-    transaction.on_commit(lambda: notifications.signal_received(signal.pk))
+    notifications.signal_received(signal)
     if linked is not None:
-        transaction.on_commit(lambda: notifications.duplicate_found(signal.pk, linked.pk))
+        notifications.duplicate_found(signal, linked)
     return signal
 
 
@@ -244,7 +242,7 @@ def triage(user: User, pk: int, decision: str, *, reason: str = "", assign_to: U
     SignalEvent.objects.create(signal=signal, by=user, by_label=user.get_username(), from_status=before,
                                to_status=step.target, decision=decision, reason=reason)
     if decision == workflow.Decision.SOCIAL_WORK:
-        transaction.on_commit(lambda: notifications.assigned(signal.pk))
+        notifications.assigned(signal)
     return signal
 
 
@@ -304,5 +302,5 @@ def route_to_wijk(user: User, pk: int, wijk) -> Signal:
     SignalEvent.objects.create(signal=signal, by=user, by_label=user.get_username(), from_status=signal.status,
                                to_status=signal.status,
                                reason=_("naar %(wijk)s gestuurd") % {"wijk": wijk.display_name})
-    transaction.on_commit(lambda: notifications.signal_received(signal.pk))
+    notifications.signal_received(signal)
     return signal

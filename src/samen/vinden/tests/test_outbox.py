@@ -1,0 +1,202 @@
+"""The e-mail outbox: the intake writes it in the signal's transaction, `samen send_notifications` sends it once,
+retries failures a limited number of times, and two senders at the same time never send the same e-mail."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from samen.vinden import notifications, workflow
+from samen.vinden.models import Notification, NotificationKind
+from samen.vinden.services.signals import submit_signal, triage
+
+pytestmark = pytest.mark.django_db
+
+NOORD_OOST = {"postcode": "1211BJ", "house_number": 7}
+
+
+class FailingBackend(LocmemBackend):
+    """A mail server that refuses every message."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+class DownBackend(LocmemBackend):
+    """A mail server that cannot be reached at all."""
+
+    def open(self):
+        raise TimeoutError("no answer")
+
+
+def signal_in_noord_oost(hilversum, **extra):
+    return submit_signal(hilversum, channel="staff", data={**NOORD_OOST, "description": "x", **extra}).signal
+
+
+def test_the_intake_writes_the_outbox_and_sends_nothing_itself(hilversum):
+    signal = signal_in_noord_oost(hilversum, name="Mevrouw Geheim")
+    rows = list(Notification.objects.filter(signal=signal))
+    assert rows and not mail.outbox
+    assert {r.kind for r in rows} == {NotificationKind.SIGNAL_RECEIVED}
+    assert all(r.gemeente_id == hilversum.pk and r.sent_at is None and r.attempts == 0 for r in rows)
+    assert "partner@demo.samen.invalid" in {r.recipient.email for r in rows}
+    for row in rows:  # no personal data, exactly the text the e-mail had before the outbox
+        assert "Geheim" not in row.body + row.subject and "1211BJ" not in row.body + row.subject
+        where = signal.wijk.display_name
+        assert "Noord-Oost" in where and row.subject == f"Nieuw signaal voor {where}"
+        assert row.body.startswith(f"Er is een nieuw signaal binnengekomen voor {where}. Triage uiterlijk ")
+        assert row.body.endswith(f"/signalen/{signal.pk}/")
+    assert len({r.recipient.email for r in rows}) == len(rows), "one e-mail per address"
+
+
+def test_a_rolled_back_signal_leaves_no_e_mail_behind(hilversum):
+    before = Notification.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        signal_in_noord_oost(hilversum)
+        assert Notification.objects.count() > before
+        raise RuntimeError("the request failed after the intake")
+    assert Notification.objects.count() == before
+
+
+def test_the_sender_sends_each_e_mail_once(hilversum, capsys):
+    signal_in_noord_oost(hilversum)
+    waiting = Notification.objects.filter(sent_at__isnull=True).count()
+    assert waiting
+    call_command("send_notifications")
+    assert f"{waiting} sent, 0 failed" in capsys.readouterr().out
+    assert len(mail.outbox) == waiting
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+    call_command("send_notifications")
+    assert len(mail.outbox) == waiting, "a second run sends nothing again"
+    assert capsys.readouterr().out == "", "a run with nothing to do is silent (cron mails any output)"
+
+
+def test_small_batches_send_everything(hilversum):
+    for number in (1, 3, 5):
+        signal_in_noord_oost(hilversum, house_number=number)
+    waiting = Notification.objects.filter(sent_at__isnull=True).count()
+    report = notifications.send_pending(batch_size=2)
+    assert report.sent == waiting == len(mail.outbox)
+
+
+def test_assignment_and_linked_signal_e_mails_go_through_the_outbox(hilversum, demo_user):
+    first = signal_in_noord_oost(hilversum, name="J. Pronk", birth_year=1946)
+    triage(demo_user("sociaalwerker"), first.pk, workflow.Decision.SOCIAL_WORK)
+    assigned = Notification.objects.get(signal=first, kind=NotificationKind.ASSIGNED)
+    assert assigned.recipient == demo_user("sociaalwerker")
+    second = signal_in_noord_oost(hilversum, name="mevr. Pronk", birth_year=1946)
+    linked = Notification.objects.get(signal=second, kind=NotificationKind.DUPLICATE_FOUND)
+    assert linked.recipient == demo_user("sociaalwerker") and str(first.pk) in linked.body
+    assert "Pronk" not in linked.body
+
+
+def test_failures_are_kept_retried_and_given_up_after_the_limit(hilversum, settings, capsys):
+    settings.EMAIL_BACKEND = "samen.vinden.tests.test_outbox.FailingBackend"
+    signal_in_noord_oost(hilversum)
+    rows = Notification.objects.filter(sent_at__isnull=True)
+    n = rows.count()
+    call_command("send_notifications", "--max-attempts", "2")
+    assert f"0 sent, {n} failed" in capsys.readouterr().out
+    assert set(rows.values_list("attempts", flat=True)) == {1}
+    assert set(rows.values_list("last_error", flat=True)) == {"ConnectionRefusedError: the mail server is down"}
+    call_command("send_notifications", "--max-attempts", "2")
+    assert f"0 sent, 0 failed (tried again next run), {n} given up" in capsys.readouterr().out
+    call_command("send_notifications", "--max-attempts", "2")
+    assert set(rows.values_list("attempts", flat=True)) == {2}, "given up: not tried a third time"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications.send_pending(max_attempts=3).sent == n, "a higher limit tries once more"
+    assert not Notification.objects.filter(sent_at__isnull=True).exists() and len(mail.outbox) == n
+    assert set(Notification.objects.values_list("last_error", flat=True)) == {""}
+
+
+def test_an_unreachable_mail_server_fails_the_batch_without_losing_it(hilversum, settings):
+    settings.EMAIL_BACKEND = "samen.vinden.tests.test_outbox.DownBackend"
+    signal_in_noord_oost(hilversum)
+    report = notifications.send_pending()
+    assert report.sent == 0 and report.failed == Notification.objects.filter(sent_at__isnull=True).count() > 0
+    assert Notification.objects.filter(last_error="TimeoutError: no answer").count() == report.failed
+
+
+def test_a_closed_account_is_skipped(hilversum, demo_user):
+    signal_in_noord_oost(hilversum)
+    partner = demo_user("partner")
+    partner.is_active = False
+    partner.save()
+    report = notifications.send_pending()
+    assert report.skipped == 1 and "partner@demo.samen.invalid" not in {a for m in mail.outbox for a in m.to}
+    row = Notification.objects.get(recipient=partner)
+    assert row.sent_at is not None and "closed" in row.last_error
+
+
+class SlowBackend(LocmemBackend):
+    """Holds the first sender inside its batch until the second one has run."""
+
+    first_inside = threading.Event()
+    release = threading.Event()
+    sent: list = []
+
+    def send_messages(self, messages):
+        if threading.current_thread().name == "first":
+            SlowBackend.first_inside.set()
+            assert SlowBackend.release.wait(30)
+        SlowBackend.sent.extend((threading.current_thread().name, m.to[0]) for m in messages)
+        return len(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED: PostgreSQL; SQLite's runs take turns")
+def test_two_senders_at_once_never_send_the_same_e_mail(hilversum, settings):
+    settings.EMAIL_BACKEND = "samen.vinden.tests.test_outbox.SlowBackend"
+    for number in (1, 3, 5, 9):
+        signal_in_noord_oost(hilversum, house_number=number)
+    total = Notification.objects.filter(sent_at__isnull=True).count()
+    results = {}
+
+    def run(name, batch_size):
+        try:
+            results[name] = notifications.send_pending(batch_size=batch_size)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run, args=("first", 2), name="first")
+    first.start()
+    assert SlowBackend.first_inside.wait(30)
+    second = threading.Thread(target=run, args=("second", 100), name="second")
+    second.start()
+    second.join(30)  # the first holds its 2 rows locked; the second sends the rest without waiting
+    SlowBackend.release.set()
+    first.join(30)
+    sent = SlowBackend.sent
+    assert len(sent) == total == results["first"].sent + results["second"].sent
+    assert results["second"].sent == total - 2 and {name for name, _ in sent} == {"first", "second"}
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_who_is_told_follows_a_change_of_wijken_or_account_at_once(hilversum, django_capture_on_commit_callbacks):
+    from samen.core.models import Wijk
+    from samen.core.roles import Role
+    from samen.core.tests.factories import UserFactory
+
+    first = signal_in_noord_oost(hilversum)  # the network's people are now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = UserFactory(gemeente=hilversum, role=Role.PARTNER, email="nieuw@demo.samen.invalid")
+        newcomer.wijken.add(Wijk.objects.get(code="WK040207"))
+    second = signal_in_noord_oost(hilversum, house_number=3)
+    assert not Notification.objects.filter(signal=first, recipient=newcomer).exists()
+    assert Notification.objects.filter(signal=second, recipient=newcomer).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer.is_active = False
+        newcomer.save()
+    third = signal_in_noord_oost(hilversum, house_number=5)
+    assert not Notification.objects.filter(signal=third, recipient=newcomer).exists()
+    with django_capture_on_commit_callbacks() as hooks:
+        newcomer.last_login = newcomer.date_joined
+        newcomer.save(update_fields=["last_login"])
+    assert not hooks, "a login does not empty the cache"
