@@ -78,7 +78,8 @@ def test_describe_reads_as_dutch():
     assert schedule.describe(_activity(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")) == \
         "om de 2 weken op maandag, donderdag, 10:00-12:00"
     assert schedule.describe(_activity(rrule="", end_time=None)) == "06-01-2026, 10:00"
-    assert schedule.describe(_activity(rrule="FREQ=MONTHLY;BYDAY=-1FR")) == "elke maand op de laatste vrijdag, 10:00-12:00"
+    assert schedule.describe(_activity(rrule="FREQ=MONTHLY;BYDAY=-1FR")) == \
+        "elke maand op de laatste vrijdag, 10:00-12:00"
 
 
 def test_ical_feed_parses_with_rule_and_until():
