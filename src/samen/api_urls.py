@@ -6,6 +6,8 @@ from rest_framework.routers import SimpleRouter
 
 from samen.core.api import views as core
 from samen.core.api.permissions import PUBLIC
+from samen.kwaliteit import api_hsds as hsds
+from samen.kwaliteit.api import ActivityViewSet
 from samen.samenwerken.api import ZorgnetwerkViewSet
 from samen.vinden.api import SignalViewSet
 from samen.weten.api import FiguresView, WaveViewSet
@@ -21,6 +23,7 @@ router.register("residents", core.ResidentViewSet, basename="resident")
 router.register("access-log", core.AccessLogViewSet, basename="accesslog")
 router.register("monitor/waves", WaveViewSet, basename="wave")
 router.register("signals", SignalViewSet, basename="signal")
+router.register("activities", ActivityViewSet, basename="activity")  # the public catalogue search
 
 
 class SchemaView(SpectacularAPIView):
@@ -44,5 +47,14 @@ urlpatterns = [
     path("me/", core.MeView.as_view(), name="me"),
     path("address-lookup/", core.AddressLookupView.as_view(), name="address-lookup"),
     path("monitor/figures/", FiguresView.as_view(), name="monitor-figures"),
+    # Open Referral HSDS 3.0 (kwaliteit.api_hsds): paths as the HSDS API specification names them.
+    path("hsds/", hsds.HsdsIndexView.as_view(), name="hsds-index"),
+    path("hsds/services", hsds.ServiceListView.as_view(), name="hsds-service-list"),
+    path("hsds/services/<str:pk>", hsds.ServiceDetailView.as_view(), name="hsds-activity-detail"),
+    path("hsds/organizations", hsds.OrganizationListView.as_view(), name="hsds-organization-list"),
+    path("hsds/organizations/<str:pk>", hsds.OrganizationDetailView.as_view(), name="hsds-organisation-detail"),
+    path("hsds/locations", hsds.LocationListView.as_view(), name="hsds-location-list"),
+    path("hsds/taxonomies", hsds.TaxonomyListView.as_view(), name="hsds-taxonomy-list"),
+    path("hsds/taxonomy_terms", hsds.TaxonomyTermListView.as_view(), name="hsds-taxonomy-term-list"),
     *router.urls,
 ]

@@ -35,9 +35,22 @@ NAVIGATION = (
 )
 
 
+# The public site's menu, for visitors who are not logged in.
+PUBLIC_NAVIGATION = (
+    ("informeren:index", _("Start")),
+    ("informeren:finder", _("Activiteiten")),
+    ("informeren:theme_week", _("Samen-week")),
+    ("informeren:selfcheck", _("Hoe gaat het met u?")),
+    ("informeren:approach", _("Zo werkt het")),
+)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not policy.is_fully_authenticated(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {"navigation": [{"url": reverse(name), "label": label, "current": request.path == reverse(name)}
+                               for name, label in PUBLIC_NAVIGATION]}
+    if not policy.is_fully_authenticated(user):
         return {"navigation": []}
     capabilities = policy.capabilities_of(user)
     items = [
