@@ -18,7 +18,7 @@ from html import escape
 
 import vl_convert
 
-from samen.kwaliteit.services.search import centroid, rings
+from samen.kwaliteit.geometry import centroid, rings
 from samen.weten.charts import FONT, SCHEMA
 
 TEXT = "#1a1a1a"

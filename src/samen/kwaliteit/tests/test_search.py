@@ -20,6 +20,7 @@ from samen.core.tests.factories import (
     PostcodeRangeFactory,
     WijkFactory,
 )
+from samen.kwaliteit import geometry as geo
 from samen.kwaliteit.models import Activity
 from samen.kwaliteit.services import search as finder
 from samen.kwaliteit.services.search import SearchError, search
@@ -285,7 +286,7 @@ def test_the_centroid_of_a_rectangle_is_its_centre(west, south, width, height):
     geometry = {"type": "Polygon", "coordinates": [[[west, south], [west + width, south],
                                                     [west + width, south + height], [west, south + height],
                                                     [west, south]]]}
-    x, y = finder.centroid(geometry)
+    x, y = geo.centroid(geometry)
     assert x == pytest.approx(west + width / 2, abs=1e-9) and y == pytest.approx(south + height / 2, abs=1e-9)
 
 
@@ -297,7 +298,7 @@ def test_nearest_first_is_every_wijk_once_own_then_touching_then_the_rest(cells,
     boundaries = {index: square(5.0 + x * 0.01, 52.0 + y * 0.01) for index, (x, y) in enumerate(cells)}
     boundaries[len(cells)] = None  # a wijk without a boundary comes last
     origin = data.draw(st.sampled_from(range(len(cells))))
-    order = finder.nearest_first(origin, boundaries)
+    order = geo.nearest_first(origin, boundaries)
     assert sorted(order) == sorted(boundaries) and order[0] == origin and order[-1] == len(cells)
     ox, oy = cells[origin]
     touching = {i for i, (x, y) in enumerate(cells) if i != origin and max(abs(x - ox), abs(y - oy)) == 1}
