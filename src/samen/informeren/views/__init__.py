@@ -1,7 +1,2 @@
-"""The public site (no login). The catalogue issue fills it with the activity finder."""
-
-from django.views.generic import TemplateView
-
-
-class IndexView(TemplateView):
-    template_name = "informeren/index.html"
+"""The public site (no login): the finder and activity pages (finder.py), the start page, the self-check
+and how the approach works (pages.py)."""
