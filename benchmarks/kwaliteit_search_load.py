@@ -48,7 +48,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -623,20 +622,7 @@ def main(argv=None) -> int:
     if args.populate:
         print(json.dumps(populate(args.populate, args.seed)))
         return 0
-    bench = Bench(args)
-
-    def terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        bench.run()
-    except KeyboardInterrupt:
-        print("interrupted: stopping the server", file=sys.stderr)
-        return 130
-    finally:
-        bench.cleanup()
-    return 0
+    return load.run_to_the_end(Bench(args), "stopping the server")
 
 
 if __name__ == "__main__":

@@ -1355,9 +1355,8 @@ def parse_args(argv=None):
     return args
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    bench = Bench(args)
+def run_to_the_end(bench, interrupted: str) -> int:
+    """Run a benchmark; on Ctrl+C or SIGTERM say so and still clean up (server, database)."""
 
     def terminate(signum, frame):
         raise KeyboardInterrupt
@@ -1366,11 +1365,15 @@ def main(argv=None) -> int:
     try:
         bench.run()
     except KeyboardInterrupt:
-        print("interrupted: stopping the server and dropping the database", file=sys.stderr)
+        print(f"interrupted: {interrupted}", file=sys.stderr)
         return 130
     finally:
         bench.cleanup()
     return 0
+
+
+def main(argv=None) -> int:
+    return run_to_the_end(Bench(parse_args(argv)), "stopping the server and dropping the database")
 
 
 if __name__ == "__main__":

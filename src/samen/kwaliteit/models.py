@@ -194,18 +194,6 @@ class Activity(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_recurring(self) -> bool:
-        return bool(self.rrule)
-
-    @property
-    def is_free(self) -> bool:
-        return self.cost_type == CostType.FREE
-
-    @property
-    def accessible(self) -> bool:
-        return self.wheelchair_accessible
-
 
 class ActivityVersion(models.Model):
     """One submitted content of an activity: pending until the regisseur approves or rejects it.
