@@ -240,11 +240,9 @@ class Occurrence(models.Model):
         verbose_name = _("datum van een activiteit")
         verbose_name_plural = _("datums van activiteiten")
         ordering = ["date", "start_time"]
-        # The finder walks dates in order and stops when a page is full (kwaliteit.services.search);
-        # on PostgreSQL the weekday rides along in the date index so no table row is read per date.
+        # The search index reads every planned date from today on (kwaliteit.services.search_index).
         indexes = [models.Index(fields=["date", "start_time", "activity"], include=["weekday"],
-                                name="occurrence_date_idx"),
-                   models.Index(fields=["weekday", "activity", "date"], name="occurrence_weekday_idx")]
+                                name="occurrence_date_idx")]
         constraints = [models.UniqueConstraint(fields=["activity", "date", "start_time"],
                                                name="occurrence_unique")]
 
@@ -273,3 +271,20 @@ class ThemeWeek(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.starts_on:%Y}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose ``token`` the database itself changes (triggers) on every write to the tables the
+    public search reads: activities, their planned dates, places and organisations. The search index of
+    each server process is valid for one token (kwaliteit.services.search_index); any write, through the
+    services, a bulk update, the admin or plain SQL, makes the next search build it again.
+    The triggers are (re)made after every migrate (kwaliteit.changes.install)."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versie van de catalogus")
+        verbose_name_plural = _("versies van de catalogus")
+
+    def __str__(self):
+        return f"{self.token}"

@@ -109,10 +109,12 @@ def test_the_finder_costs_a_fixed_number_of_queries(visitor, town):
         return len(context)
 
     town.activity(town.a1)
+    queries()  # the process builds its search index once per catalogue change
     few = queries()
     for index in range(40):
         town.activity([town.a2, town.b1, town.c1, None][index % 4])
-    assert queries() == few <= 9
+    queries()
+    assert queries() == few <= 8
 
 
 def test_an_activity_page_tells_when_where_cost_and_how(visitor, town):

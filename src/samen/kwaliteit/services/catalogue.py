@@ -175,12 +175,20 @@ def refresh_all_occurrences(gemeente: Gemeente | None = None, today: dt.date | N
 def public_activities(gemeente: Gemeente, now: dt.datetime | None = None) -> QuerySet[Activity]:
     """What the public site shows: approved, not withdrawn, confirmed recently enough, not over."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    hidden_before = now - relativedelta(months=gemeente.catalogue_hide_months)
-    return (Activity.objects.filter(gemeente=gemeente, status=Activity.Status.PUBLISHED,
-                                    confirmed_at__gte=hidden_before)
+    return running_activities(gemeente, timezone.localdate(now)).filter(confirmed_at__gte=hidden_before(gemeente, now))
+
+
+def running_activities(gemeente: Gemeente, today: dt.date) -> QuerySet[Activity]:
+    """Approved, not withdrawn and not over on ``today``, however long ago confirmed (public_activities
+    without the freshness limit, which moves with the clock; the search index applies that per search)."""
+    return (Activity.objects.filter(gemeente=gemeente, status=Activity.Status.PUBLISHED)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
             .exclude(rrule="", start_date__lt=today))
+
+
+def hidden_before(gemeente: Gemeente, now: dt.datetime) -> dt.datetime:
+    """Activities last confirmed before this moment are off the public site."""
+    return now - relativedelta(months=gemeente.catalogue_hide_months)
 
 
 def stale(gemeente: Gemeente, now: dt.datetime | None = None) -> QuerySet[Activity]:

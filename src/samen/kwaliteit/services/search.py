@@ -31,29 +31,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    FilteredRelation,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from samen.core.models import Gemeente, Organisation, PostcodeRange, Wijk
 from samen.core.services import geography
-from samen.kwaliteit import schedule
 from samen.kwaliteit.geometry import nearest_first
 from samen.kwaliteit.models import Activity, Location, Occurrence
-from samen.kwaliteit.services.catalogue import public_activities
+from samen.kwaliteit.services import search_index
+from samen.kwaliteit.services.catalogue import hidden_before, public_activities
 from samen.kwaliteit.vocabulary import CostType, Interest, PartOfDay, TargetGroup
 
 # Parameter names as the API and the finder's URLs spell them.
@@ -119,14 +107,18 @@ class Filters:
     accessible: bool = False
     online: bool | None = None
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words searched for (each must occur in the title, description, place or organiser)."""
+        return tuple(self.q.split()[:MAX_WORDS])
 
-@dataclass(frozen=True)
-class Segment:
-    """A run of results with the same closeness: its rows, how many, and the proximity they show."""
-
-    where: Q
-    size: int
-    proximity: int | None
+    @property
+    def fitting_groups(self) -> tuple[str, ...]:
+        """The target groups an activity may name to fit the group asked for ('everyone' fits all)."""
+        if not self.target_group:
+            return ()
+        groups = (self.target_group, *ALSO_FITS.get(self.target_group, ()), TargetGroup.EVERYONE.value)
+        return tuple(dict.fromkeys(groups))
 
 
 class Found:
@@ -137,150 +129,60 @@ class Found:
     ``activities`` is that definition as one queryset, annotated with ``next_date`` and, near a postcode,
     ``proximity`` (0 = the postcode's buurt, 1 = its wijk, 2... = the other wijken from near to far, 999 =
     online). Ordering it costs one subquery per matching activity: fine for a few hundred, too slow for
-    every search among thousands. ``results`` gives the same rows in the same order, cut into segments of
-    equal closeness (counted in one query): a large segment is read by walking the planned dates in date
-    order (``_dated``), which stops as soon as the page is full; a small one by the subquery per activity.
-    A property test holds ``results`` to ``activities``.
+    every search among thousands. ``results``, ``count()`` and ``per_wijk()`` give the same rows, in the
+    same order, from the process's in-memory index (kwaliteit.services.search_index); only a page's own
+    activities are then read from the database. A property test holds ``results`` to ``activities``.
     """
 
-    SMALL = 1500  # up to this many activities, the subquery per activity is the cheaper way
+    def __init__(self, *, gemeente: Gemeente, filters: Filters, now: dt.datetime):
+        self.gemeente, self.filters, self.now = gemeente, filters, now
+        self.today = timezone.localdate(now)
+        self._match: search_index.Match | None = None
 
-    def __init__(self, *, filters: Filters, today: dt.date, base: QuerySet[Activity], matching: QuerySet[Activity],
-                 activities: QuerySet[Activity], dates: QuerySet[Occurrence]):
-        self.filters, self.today = filters, today
-        self.base = base  # filtered on everything but the day (the dated query joins the day itself)
-        self.matching = matching  # filtered, not annotated or ordered
-        self.activities = activities  # the definition of the order
-        self._dates = dates  # the planned dates that count (from today; on the day asked for)
-        self._counts: dict | None = None
-        self._total: int | None = None
+    @cached_property
+    def activities(self) -> QuerySet[Activity]:
+        """The definition of the order, as one queryset (built only when asked for)."""
+        return definition(self.gemeente, self.filters, self.now)
 
     @property
     def near(self) -> Near | None:
         return self.filters.near
 
     @property
-    def has_day(self) -> bool:
-        return self.filters.date is not None or self.filters.weekday is not None
-
-    @property
     def results(self) -> Results:
         return Results(self)
 
-    # --- counting -----------------------------------------------------------------------------
-
-    def _tally(self) -> dict:
-        """{wijk id or None: (activities, of which in the postcode's buurten)} in one query."""
-        if self._counts is None:
-            buurten = sorted(self.near.buurt_ids) if self.near else []
-            rows = (self.matching.order_by().values("wijk_id")
-                    .annotate(n=Count("pk"), in_buurt=Count("pk", filter=Q(buurt_id__in=buurten)))
-                    .values_list("wijk_id", "n", "in_buurt"))
-            self._counts = {wijk: (n, in_buurt) for wijk, n, in_buurt in rows}
-        return self._counts
+    @property
+    def match(self) -> search_index.Match:
+        if self._match is None:
+            index = search_index.index_for(self.gemeente, self.today)
+            self._match = search_index.match(index, self.filters, cutoff=hidden_before(self.gemeente, self.now),
+                                             wijk_order=self.near.wijk_order if self.near else ())
+        return self._match
 
     def count(self) -> int:
-        if self._total is None:
-            if self._counts is None and self.near is None:
-                self._total = self.matching.count()
-            else:
-                self._total = sum(n for n, _in_buurt in self._tally().values())
-        return self._total
+        return self.match.count()
 
     def per_wijk(self) -> dict[int, int]:
         """How many matching activities each wijk has (online activities have none)."""
-        return {wijk: n for wijk, (n, _in_buurt) in self._tally().items() if wijk is not None}
-
-    def _segments(self) -> list[Segment]:
-        if self.near is None:
-            return [Segment(Q(), self.count(), None)]
-        tally, buurten = self._tally(), sorted(self.near.buurt_ids)
-        segments = [Segment(Q(buurt_id__in=buurten), sum(b for _n, b in tally.values()), 0)]
-        for rank, wijk in enumerate(self.near.wijk_order, start=1):
-            n, in_buurt = tally.get(wijk, (0, 0))
-            segments.append(Segment(Q(wijk_id=wijk) & ~Q(buurt_id__in=buurten), n - in_buurt, rank))
-        known = set(self.near.wijk_order)
-        rest = sum(n - b for wijk, (n, b) in tally.items() if wijk not in known)
-        segments.append(Segment(Q(wijk__isnull=True) | ~Q(wijk_id__in=sorted(known)), rest, LAST))
-        return segments
-
-    # --- one page -----------------------------------------------------------------------------
+        return self.match.per_wijk()
 
     def slice(self, start: int, stop: int) -> list[Activity]:
-        """Rows start..stop-1 of the results, each with next_date and (near a postcode) proximity."""
-        spanned, position = [], 0
-        for segment in self._segments():
-            low, high = max(start - position, 0), min(stop - position, segment.size)
-            if low < high:
-                spanned.append((segment, low, high))
-            position += segment.size
-            if position >= stop:
-                break
-        if len(spanned) > 1 and sum(segment.size for segment, _low, _high in spanned) <= self.SMALL:
-            # Several small segments (a page across sparse wijken): one query over just those.
-            where = Q()
-            for segment, _low, _high in spanned:
-                where |= segment.where
-            low = spanned[0][1]
-            return self._rows(self._keys(where)[low:low + sum(high - low for _s, low, high in spanned)])
-        rows = []
-        for segment, low, high in spanned:
-            keys = self._keys(segment.where)[low:high] if segment.size <= self.SMALL else \
-                self._walked_keys(segment.where, low, high)
-            rows += self._rows(keys, segment.proximity)
-        return rows
-
-    def _keys(self, where: Q):
-        """(id, next date, proximity) of the matching activities in ``where``, in order: the definition."""
-        closeness = "proximity" if self.near is not None else Value(None, output_field=IntegerField())
-        return self.activities.filter(where).values_list("pk", "next_date", closeness)
-
-    def _walked_keys(self, where: Q, low: int, high: int) -> list[tuple]:
-        """Rows low..high-1 of a large segment: those with a planned date by walking the dates, then those
-        without one (only possible without a day filter: with one, every match has a date)."""
-        dated = self._dated(where)
-        keys = [(pk, day, None) for pk, day in dated.values_list("pk", "next_date")[low:high]]
-        if len(keys) == high - low or self.has_day:
-            return keys
-        dated_count = low + len(keys) if keys or low == 0 else dated.count()
-        rest = (self.matching.filter(where).filter(~Exists(self._dates.filter(activity=OuterRef("pk"))))
-                .order_by("start_time", "title", "pk").values_list("pk", flat=True))
-        return keys + [(pk, None, None) for pk in rest[max(low - dated_count, 0):high - dated_count]]
-
-    def _dated(self, where: Q) -> QuerySet[Activity]:
-        """Activities with a planned date, joined to their first one, in date order.
-
-        The join runs from the planned dates in date order (index occurrence_date_idx) and PostgreSQL stops
-        as soon as the page is full; the NOT EXISTS keeps only each activity's first date.
-        """
-        condition = Q(occurrences__date__gte=self.today)
-        if self.filters.date is not None:
-            condition &= Q(occurrences__date=self.filters.date)
-        elif self.filters.weekday is not None:  # as dates: the walk then reads only those days' index entries
-            condition &= Q(occurrences__date__in=weekday_dates(self.today, self.filters.weekday))
-        earlier = self._dates.filter(activity=OuterRef("pk"), date__lt=OuterRef("next_date"))
-        # Ordered by the planned date's own start time (the same as the activity's: the dates are copied from
-        # it), so that an index on (date, start_time) could hand the rows over in order.
-        return (self.base.filter(where).annotate(upcoming=FilteredRelation("occurrences", condition=condition))
-                .annotate(next_date=F("upcoming__date"), next_start=F("upcoming__start_time"))
-                .filter(next_date__isnull=False).filter(~Exists(earlier))
-                .order_by("next_date", "next_start", "title", "pk"))
-
-    def _rows(self, keys, proximity: int | None = None) -> list[Activity]:
-        """The activities of (id, next date, proximity) keys, in that order, read with their place,
-        organiser and wijk in one query (the page was cut on narrow rows: sorting whole rows would spill)."""
-        keys = list(keys)
+        """Rows start..stop-1 of the results, each with next_date and (near a postcode) proximity, read with
+        their place, organiser and wijk in one query."""
+        keys = self.match.page(start, stop)
         if not keys:
             return []
-        found = self.base.in_bulk([key[0] for key in keys])
+        found = (public_activities(self.gemeente, self.now).select_related("location", "organisation", "wijk")
+                 .defer("wijk__boundary").in_bulk([pk for pk, _day, _closeness in keys]))
         out = []
         for pk, next_date, closeness in keys:
             activity = found.get(pk)
-            if activity is None:  # gone between the two queries
+            if activity is None:  # changed since the index was built: left out rather than shown stale
                 continue
             activity.next_date = next_date
             if self.near is not None:
-                activity.proximity = closeness if closeness is not None else proximity
+                activity.proximity = closeness
             out.append(activity)
         return out
 
@@ -321,7 +223,6 @@ def search(gemeente: Gemeente, *, q=None, wijk=None, postcode=None, house_number
     more codes (a list, or comma-separated); ``free``/``accessible``/``online`` true/false, ja/nee, 1/0.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
     filters = Filters(
         q=_clean_text(q), wijk=_wijk(gemeente, wijk), near=_near(gemeente, postcode, house_number),
         **_day(day), part_of_day=_choice("part", part_of_day, PartOfDay.values),
@@ -329,36 +230,31 @@ def search(gemeente: Gemeente, *, q=None, wijk=None, postcode=None, house_number
         target_group=_choice("target_group", target_group, TargetGroup.values),
         free=bool(_flag("free", free)), accessible=bool(_flag("accessible", accessible)),
         online=_flag("online", online, allow_none=True))
-    matching = (public_activities(gemeente, now).select_related("location", "organisation", "wijk")
-                .defer("wijk__boundary"))
-    matching = base = _filter(matching, filters, gemeente).order_by()
-    dates = Occurrence.objects.filter(date__gte=today)
-    if filters.date is not None:
-        dates = dates.filter(date=filters.date)
-    elif filters.weekday is not None:
-        dates = dates.filter(weekday=filters.weekday)
-    if filters.date is not None or filters.weekday is not None:
+    return Found(gemeente=gemeente, filters=filters, now=now)
+
+
+def definition(gemeente: Gemeente, f: Filters, now: dt.datetime) -> QuerySet[Activity]:
+    """The search as one SQL query, annotated and ordered: what ``Found.results`` must equal."""
+    matching = _filter(public_activities(gemeente, now), f, gemeente).order_by()
+    dates = Occurrence.objects.filter(date__gte=timezone.localdate(now))
+    if f.date is not None:
+        dates = dates.filter(date=f.date)
+    elif f.weekday is not None:
+        dates = dates.filter(weekday=f.weekday)
+    if f.date is not None or f.weekday is not None:
         matching = matching.filter(Exists(dates.filter(activity=OuterRef("pk"))))
     first = dates.filter(activity=OuterRef("pk")).order_by("date", "start_time")
-    activities = matching.annotate(next_date=Subquery(first.values("date")[:1]))
+    activities = (matching.select_related("location", "organisation", "wijk").defer("wijk__boundary")
+                  .annotate(next_date=Subquery(first.values("date")[:1])))
     order = [F("next_date").asc(nulls_last=True), "start_time", "title", "pk"]
-    if filters.near is not None:
-        activities = activities.annotate(proximity=_proximity(filters.near))
+    if f.near is not None:
+        activities = activities.annotate(proximity=_proximity(f.near))
         order.insert(0, "proximity")
-    return Found(filters=filters, today=today, base=base, matching=matching.order_by(),
-                 activities=activities.order_by(*order), dates=dates)
-
-
-def weekday_dates(today: dt.date, weekday: int) -> list[dt.date]:
-    """Every date from today on that falls on the weekday, as far ahead as planned dates are kept (one-off
-    events two years ahead). A weekday asked as these dates uses the index on the date, and no table row."""
-    first = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
-    last = today + dt.timedelta(days=max(schedule.HORIZON_DAYS, 2 * 366) + 7)
-    return [first + dt.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    return activities.order_by(*order)
 
 
 def _filter(activities: QuerySet[Activity], f: Filters, gemeente: Gemeente) -> QuerySet[Activity]:
-    for word in f.q.split()[:MAX_WORDS]:
+    for word in f.words:
         # Places and organisers are looked up on their own (small) tables: no join per activity.
         places = Location.objects.filter(gemeente=gemeente, name__icontains=word).values("pk")
         organisers = Organisation.objects.filter(gemeente=gemeente, name__icontains=word).values("pk")
@@ -374,9 +270,8 @@ def _filter(activities: QuerySet[Activity], f: Filters, gemeente: Gemeente) -> Q
             any_interest |= Q(interests__has_code=code)
         activities = activities.filter(any_interest)
     if f.target_group:
-        groups = (f.target_group, *ALSO_FITS.get(f.target_group, ()), TargetGroup.EVERYONE.value)
         fits = Q()
-        for code in dict.fromkeys(groups):
+        for code in f.fitting_groups:
             fits |= Q(target_groups__has_code=code)
         activities = activities.filter(fits)
     if f.free:
