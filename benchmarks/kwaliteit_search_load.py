@@ -1,7 +1,7 @@
 """Benchmark: the public catalogue search with 20,000 activities on PostgreSQL, 50 concurrent users.
 
     .venv/bin/python benchmarks/kwaliteit_search_load.py [--activities 20000] [--users 50] [--seconds 30]
-        [--rounds 3] [--think 1,5] [--workers 4] [--proposed-indexes] [--reuse-db] [--keep-db] [--no-append]
+        [--rounds 3] [--think 1,5] [--workers 4] [--reuse-db] [--keep-db] [--no-append]
 
 Target (product issue): with 20,000 activities on PostgreSQL, 50 concurrent users searching with mixed filters:
 p95 <= 50 ms for the API search (GET /api/v1/activities/) and <= 150 ms for the finder page (GET /activiteiten/),
@@ -18,7 +18,8 @@ What it does, all on 127.0.0.1 and bounded (timeouts on every request, phase and
 2. `samen serve --workers N` (gunicorn gthread, 4 threads a worker, as shipped) with a settings module of this
    benchmark's own (written to the temporary directory, never in the product): the product's settings and URLs
    plus one extra URL, /bench/floor/?n=N, a minimal Django view that returns N rows of the activity table as JSON
-   through the same middleware.
+   through the same middleware. Before that, in a subprocess: how long one process takes to build the search index
+   (kwaliteit.services.search_index, built again after every change to the catalogue) and how much memory it holds.
 3. Phases, driven by one asyncio loop with the signals benchmark's minimal HTTP/1.1 client (vinden_signals_load):
    - users: --users virtual users; each sends a search, waits for the answer, thinks (exponential, mean --think
      seconds; each think time in turn: 1 s is a resident clicking through quickly, 5 s one who reads the list)
@@ -30,8 +31,6 @@ What it does, all on 127.0.0.1 and bounded (timeouts on every request, phase and
    Filters are mixed like residents would: near a postcode (30%) or in a wijk, a weekday or date, a part of the
    day, one or two interests, an age group, free only, accessible only, a word, sometimes the second page.
    Each client address sends at most 100 requests (the API's anonymous rate limit is 120 a minute per address).
-   - with --proposed-indexes, all of it again after creating the indexes proposed for the product
-     (PROPOSED_INDEXES, in this database only; dropped afterwards).
 4. Prints a Markdown section and writes it into benchmarks/RESULTS.md (replacing an earlier one of the same
    title) unless --no-append; drops the database unless --keep-db.
 
@@ -151,6 +150,28 @@ def populate(n: int, seed: int) -> dict:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans need the visibility map
     return {"activities": n, "places": len(places), "occurrences": occurrences,
             "seconds": time.perf_counter() - t0}
+
+
+def index_build() -> dict:
+    """Build the demo gemeente's search index three times (as a worker does after a change); the best time."""
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from samen.core.models import Gemeente
+    from samen.kwaliteit.services import search_index
+
+    gemeente = Gemeente.objects.get(code="GM0402")
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        index = search_index.build(gemeente, timezone.localdate())
+        times.append(time.perf_counter() - t0)
+    arrays = sum(v.nbytes for v in vars(index).values() if hasattr(v, "nbytes"))
+    text = sum(sys.getsizeof(t) for t in index.text)
+    return {"seconds": min(times), "activities": index.size, "horizon_days": len(index.days),
+            "mib": (arrays + text) / 2**20}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -378,6 +399,14 @@ class Bench:
             self.report["populate"] = json.loads(done.stdout.strip().splitlines()[-1])
             self.log(f"populated: {self.report['populate']}")
         load.run_samen(self.env, "collectstatic", "--noinput", "-v0", timeout=a.command_timeout)
+        done = subprocess.run(  # noqa: S603 -- fixed arguments
+            [sys.executable, __file__, "--index-build"],
+            env={**self.env, "DJANGO_SETTINGS_MODULE": "samen.conf.settings"}, capture_output=True, text=True,
+            timeout=a.command_timeout, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"index build failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        self.report["index"] = json.loads(done.stdout.strip().splitlines()[-1])
+        self.log(f"search index: {self.report['index']}")
         self.report["pg"] = self.db.version()
         with self.db.connect() as conn:
             self.report["counts"] = {
@@ -427,12 +456,6 @@ class Bench:
         for endpoint in ENDPOINTS:  # warm-up: imports, the map's first render, caches, connections
             self.phase(endpoint, a.warmup_seconds, a.think[0], queries)
         self.report["configs"] = [self.measure("as shipped", queries)]
-        if a.proposed_indexes:
-            self.indexes(create=True)
-            try:
-                self.report["configs"].append(self.measure("with the proposed indexes", queries))
-            finally:
-                self.indexes(create=False)
         self.report["load_after"] = load.loadavg()
         self.server.stop()
         text = markdown(self.report, a)
@@ -454,28 +477,6 @@ class Bench:
         closed = {e: [self.phase(e, a.closed_seconds, 0.0, queries)] for e in ENDPOINTS} if a.closed_seconds else {}
         config["closed"] = {e: summary(parts) for e, parts in closed.items()}
         return config
-
-    def indexes(self, create: bool):
-        """The indexes proposed for the product (a migration the lead decides on), only in this database."""
-        with self.db.connect() as conn:
-            for name, definition in PROPOSED_INDEXES.items():
-                conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}" if create  # noqa: S608
-                             else f"DROP INDEX IF EXISTS {name}")
-            conn.execute("ANALYZE kwaliteit_occurrence")
-            conn.execute("ANALYZE kwaliteit_activity")
-        self.log(("created" if create else "dropped") + " the proposed indexes")
-
-
-# Proposed in the first run of this benchmark and since added to the product (kwaliteit migration 0002, under
-# the names occurrence_date_idx, occurrence_weekday_idx and activity_interests_gin): the planned dates in (date,
-# start time) order hand the finder its first page without sorting a whole day; the weekday filter becomes
-# index-only; a GIN index answers the interest filter's @> without reading every activity. --proposed-indexes
-# now only adds copies under other names and is kept to reproduce the first comparison.
-PROPOSED_INDEXES = {
-    "bench_occurrence_date_start": "kwaliteit_occurrence (date, start_time, activity_id) INCLUDE (weekday)",
-    "bench_occurrence_weekday": "kwaliteit_occurrence (weekday, activity_id, date)",
-    "bench_activity_interests": "kwaliteit_activity USING gin (interests jsonb_path_ops)",
-}
 
 
 def write_section(text: str):
@@ -538,6 +539,12 @@ def markdown(r: dict, a) -> str:
         "own request time from its access log; the rest of the latency is waiting for a worker thread and the GIL. "
         "'CPU per answer' counts all PostgreSQL processes on the machine, other engineers' test databases included.",
         "",
+        "Each search is answered from the worker's in-memory search index (kwaliteit.services.search_index; only the "
+        "page's rows come from PostgreSQL). Building it, as every worker does once after a change to the catalogue: "
+        f"{r['index']['seconds']:.2f} s for {r['index']['activities']:,} running activities with "
+        f"{r['index']['horizon_days']} days of planned dates, {r['index']['mib']:.0f} MiB per worker "
+        "(best of three, one process, before the measured phases; the warm-up lets every worker build it).",
+        "",
         f"Reproduce: `{' '.join(['.venv/bin/python benchmarks/kwaliteit_search_load.py', r['argv']]).strip()}`", "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['mem_mib'] / 1024:.0f} GiB memory, Linux {m['kernel']}. "
         f"Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}, psycopg {m['psycopg']}, "
@@ -595,8 +602,6 @@ def parse_args(argv=None):
     p.add_argument("--think", type=lambda v: [float(x) for x in v.split(",") if x], default=[1.0, 5.0],
                    help="mean think times between a user's searches, comma-separated (s; default 1,5)")
     p.add_argument("--closed-seconds", type=float, default=10.0, help="back-to-back seconds per endpoint (0: skip)")
-    p.add_argument("--proposed-indexes", action="store_true",
-                   help="measure again with the indexes proposed for the product (created in this database only)")
     p.add_argument("--warmup-seconds", type=float, default=8.0)
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (samen serve's default on 2 cores)")
     p.add_argument("--seed", type=int, default=402)
@@ -607,6 +612,7 @@ def parse_args(argv=None):
     p.add_argument("--setup-only", action="store_true", help="make the database and stop (implies --keep-db)")
     p.add_argument("--no-append", action="store_true", help="print the section, do not write it to RESULTS.md")
     p.add_argument("--populate", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--index-build", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if not (1 <= args.users <= 1000 and 0 < args.activities <= 200_000 and 1 <= args.rounds <= 10
             and 1 <= args.seconds <= 1800 and 1 <= args.workers <= 16 and args.think
@@ -621,6 +627,9 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.populate:
         print(json.dumps(populate(args.populate, args.seed)))
+        return 0
+    if args.index_build:
+        print(json.dumps(index_build()))
         return 0
     return load.run_to_the_end(Bench(args), "stopping the server")
 
