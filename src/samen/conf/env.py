@@ -51,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
             "lasts.", "30", kind="int"),
     Setting("SAMEN_API_TOKEN_HOURS", "Beveiliging", "Lifetime of an API token made by `samen token`.",
             "720", kind="int"),
+    Setting("SAMEN_TRUSTED_PROXIES", "Beveiliging", "How many reverse proxies (load balancer, web server) "
+            "stand in front of Samen and add the client's address to X-Forwarded-For. 0: the connection's own "
+            "address counts, and X-Forwarded-For is ignored (anyone could send one). Used for the login "
+            "lockout and the rate limits of the API and the public forms.", "0", kind="int"),
     Setting("EMAIL_URL", "E-mail", "`smtp://user:password@host:587` for outgoing mail; empty prints mail "
             "to the console (development).", ""),
     Setting("DEFAULT_FROM_EMAIL", "E-mail", "Sender address of Samen's e-mails.", "samen@localhost"),
@@ -95,14 +99,14 @@ def get_bool(name: str) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
-def get_int(name: str) -> int:
+def get_int(name: str, minimum: int = 1) -> int:
     value = (get_str(name) or "").strip()
     try:
         number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-    if number <= 0:
-        raise ImproperlyConfigured(f"{name} must be greater than zero, not {number}.")
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
     return number
 
 

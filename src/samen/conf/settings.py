@@ -152,6 +152,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# The client's address as the rate limits see it too (REST_FRAMEWORK["NUM_PROXIES"]; samen.core.client).
+AXES_CLIENT_IP_CALLABLE = "samen.core.client.client_address"
 
 SESSION_COOKIE_AGE = env.get_int("SAMEN_SESSION_IDLE_MINUTES") * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
@@ -253,9 +255,10 @@ REST_FRAMEWORK = {
                                  "samen.vinden.throttling.UserRateThrottle",
                                  "samen.vinden.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "1200/minute", "apikey": "600/minute"},
-    # Throttle on the connection's address: without this a client escapes the limit by sending any
-    # X-Forwarded-For header. Behind a proxy, set it to the number of trusted proxies.
-    "NUM_PROXIES": 0,
+    # Throttle on the client's address as samen.core.client reads it: the connection's own address, or behind
+    # SAMEN_TRUSTED_PROXIES proxies the one they added to X-Forwarded-For (any other header is ignored, or a
+    # client would escape the limit by sending one).
+    "NUM_PROXIES": env.get_int("SAMEN_TRUSTED_PROXIES", minimum=0),
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.get_int("SAMEN_API_TOKEN_HOURS")),

@@ -87,7 +87,9 @@ class _PublicIntakeView(_IntakeView):
 
     @staticmethod
     def _limit_key(request) -> str:
-        return f"samen-public-signal-{request.META.get('REMOTE_ADDR', '')}"
+        from samen.core.client import client_address
+
+        return f"samen-public-signal-{client_address(request)}"
 
     def submit(self, request, form):
         from samen.core.public import public_gemeente
