@@ -243,14 +243,11 @@ class CoverageView(PolicyMixin, TemplateView):
         except ValueError:
             year = timezone.localdate().year
         year = min(max(year, 2000), 2100)
-        rows = service.coverage(user, user.gemeente, year)
-        totals = {key: sum(r[key] for r in rows) for key in ("residents", "visited", "declined", "open", "overdue",
-                                                             "not_in_round")}
-        totals["share"] = round(100 * totals["visited"] / totals["residents"]) if totals["residents"] else None
+        table = service.coverage(user, user.gemeente, year)
         overdue = (service.overdue_visits(user, user.gemeente, year, route=self.route_name())
                    if policy.can(user, "visit.view") else [])
-        return {**super().get_context_data(**kwargs), "year": year, "rows": rows, "totals": totals,
-                "overdue": overdue, "can_manage": policy.can(user, "visit.manage")}
+        return {**super().get_context_data(**kwargs), "year": year, **table, "overdue": overdue,
+                "can_manage": policy.can(user, "visit.manage")}
 
 
 # --- the volunteer ---------------------------------------------------------------------------------

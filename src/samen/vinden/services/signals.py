@@ -254,28 +254,30 @@ def observation_labels(codes) -> list[str]:
     return [str(checklist.CODES[code]) for code in codes if code in checklist.CODES]
 
 
-SMALL_COUNT = 5
-
-
 def counts(gemeente: Gemeente, year: int) -> dict:
-    """Signals per wijk, channel and status in a year, for the policy advisor: counts only, and a count
-    under SMALL_COUNT is shown as '<5' so no single resident stands out."""
+    """Signals per wijk, channel and status in a year, for the policy advisor: counts only; a count under 5
+    is hidden (shown as '<5') together with whatever would give it back (core.disclosure)."""
     from django.db.models import Count
 
-    signals = Signal.objects.filter(gemeente=gemeente, created_at__year=year)
-
-    def table(field, labels):
-        rows = signals.values(field).annotate(n=Count("id")).order_by(field)
-        return [{"label": labels.get(r[field], r[field]) or _("centrale wachtrij"),
-                 "n": r["n"] if r["n"] >= SMALL_COUNT else None} for r in rows]
-
+    from samen.core import disclosure
     from samen.core.models import Wijk
     from samen.vinden.models import Channel
 
+    signals = Signal.objects.filter(gemeente=gemeente, created_at__year=year)
+    total_shown = True
+
+    def table(field, labels):
+        nonlocal total_shown
+        rows = [{"label": labels.get(r[field], r[field]) or _("centrale wachtrij"), "n": r["n"]}
+                for r in signals.values(field).annotate(n=Count("id")).order_by(field)]
+        rows, totals = disclosure.protect(rows, ["n"])
+        total_shown = total_shown and totals["n"] is not None
+        return rows
+
     wijken = {w.pk: w.display_name for w in Wijk.objects.filter(gemeente=gemeente)}
-    total = signals.count()
-    return {"total": total if total >= SMALL_COUNT else None, "by_wijk": table("wijk", wijken),
-            "by_channel": table("channel", dict(Channel.choices)), "by_status": table("status", dict(Status.choices))}
+    out = {"by_wijk": table("wijk", wijken), "by_channel": table("channel", dict(Channel.choices)),
+           "by_status": table("status", dict(Status.choices))}
+    return {"total": signals.count() if total_shown else None, **out}
 
 
 def open_counts(user) -> dict:

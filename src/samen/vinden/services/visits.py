@@ -28,7 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samen.core import accesslog, policy
+from samen.core import accesslog, disclosure, policy
 from samen.core.models import AccessAction, Gemeente, PostcodeRange, Purpose, Resident, User, Wijk
 from samen.core.reports import ImportReport
 from samen.core.roles import Role
@@ -581,8 +581,14 @@ def _signal_for(visit: Visit, volunteer: User, submit_signal):
 
 # --- coverage --------------------------------------------------------------------------------------
 
-def coverage(user: User, gemeente: Gemeente, year: int, *, today: datetime.date | None = None) -> list[dict]:
-    """Per wijk: residents of 75+ in the register, visits per outcome, open and overdue. Counts only."""
+COVERAGE_COUNTS = ("residents", "visited", "declined", "open", "overdue", "not_in_round")
+
+
+def coverage(user: User, gemeente: Gemeente, year: int, *, today: datetime.date | None = None) -> dict:
+    """Per wijk: residents of 75+ in the register, visits per outcome, open and overdue, and the totals. Counts
+    only. Who may not see the visits themselves (the beleidsadviseur) gets small counts hidden (None), with
+    the cells that would give them back (core.disclosure): residents = visited + declined + open + not in a
+    round, in every wijk and in the totals."""
     if not policy.can(user, "visit.stats") or gemeente.pk != user.gemeente_id:
         raise PermissionDenied(_("U mag de voortgang van de huisbezoeken niet zien."))
     today = today or timezone.localdate()
@@ -598,14 +604,22 @@ def coverage(user: User, gemeente: Gemeente, year: int, *, today: datetime.date 
             in_round=Count("pk")):
         counts[row.pop("round__wijk")] = row
     rounds = {r.wijk_id: r for r in VisitRound.objects.filter(gemeente=gemeente, year=year)}
-    out = []
+    rows = []
     for wijk in Wijk.objects.filter(gemeente=gemeente).order_by("code"):
         total = register.get(wijk.pk, 0)
         c = counts.get(wijk.pk, {"visited": 0, "declined": 0, "open": 0, "overdue": 0, "in_round": 0})
-        out.append({"wijk": wijk, "round": rounds.get(wijk.pk), "residents": total, **c,
-                    "not_in_round": max(total - c["in_round"], 0),
-                    "share": round(100 * c["visited"] / total) if total else None})
-    return out
+        in_round = c.pop("in_round")
+        rows.append({"wijk": wijk, "round": rounds.get(wijk.pk), "residents": total, **c,
+                     "not_in_round": max(total - in_round, 0)})
+    totals = {key: sum(r[key] for r in rows) for key in COVERAGE_COUNTS}
+    protected = not policy.can(user, "visit.view")
+    if protected:
+        rows, totals = disclosure.protect(rows, COVERAGE_COUNTS, whole="residents",
+                                          parts=("visited", "declined", "open", "not_in_round"))
+    for row in (*rows, totals):
+        row["share"] = (round(100 * row["visited"] / row["residents"])
+                        if row["visited"] is not None and row["residents"] else None)
+    return {"rows": rows, "totals": totals, "protected": protected}
 
 
 def overdue_visits(user: User, gemeente: Gemeente, year: int, *, today: datetime.date | None = None,

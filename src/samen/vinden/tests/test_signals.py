@@ -184,6 +184,18 @@ def test_a_small_count_is_not_shown(hilversum, client_as):
     assert all(r["n"] is None or r["n"] >= 5 for r in rows)
 
 
+def test_a_small_count_cannot_be_worked_back_from_the_total(hilversum, client_as):
+    for number in range(1, 7):
+        submit_signal(hilversum, channel="staff", data={"postcode": "1211BJ", "house_number": number,
+                                                        "description": "x"})
+    submit_signal(hilversum, channel="staff", data={"postcode": "1211AB", "house_number": 3, "description": "x"})
+    context = client_as("beleidsadviseur").get(reverse("vinden:signal_stats")).context
+    # 6 in Noord-Oost and 1 in Centrum: the total (7) minus Noord-Oost would give Centrum's 1 back, so
+    # Noord-Oost is hidden too.
+    assert {str(r["label"]): r["n"] for r in context["by_wijk"]} == {"Centrum": None, "Noord-Oost (Noordoost)": None}
+    assert context["total"] == 7
+
+
 def test_the_public_forms_store_and_escape_and_stop_bots(hilversum):
     client = Client(REMOTE_ADDR="10.20.30.40")
     page = client.get(reverse("vinden:concern")).content.decode()

@@ -304,15 +304,36 @@ def test_letters_csv_and_pdf(demo, client_as, demo_user):
     assert exports.count() >= 2 * round_.visits.count()
 
 
+def coverage_rows(user, **kwargs) -> dict:
+    return {r["wijk"].code: r for r in visits.coverage(user, user.gemeente, YEAR, **kwargs)["rows"]}
+
+
 def test_coverage_counts(demo, demo_user):
-    rows = {r["wijk"].code: r for r in visits.coverage(demo_user("regisseur"), demo_user("regisseur").gemeente, YEAR,
-                                                       today=datetime.date(YEAR, 6, 1))}
-    zuid = rows["WK040204"]
+    table = visits.coverage(demo_user("regisseur"), demo_user("regisseur").gemeente, YEAR,
+                            today=datetime.date(YEAR, 6, 1))
+    zuid = {r["wijk"].code: r for r in table["rows"]}["WK040204"]
     assert zuid["residents"] == 24 and zuid["visited"] == 2 and zuid["declined"] == 1
     assert zuid["open"] == 21 and zuid["overdue"] == 0 and zuid["share"] == 8
-    late = {r["wijk"].code: r for r in visits.coverage(demo_user("regisseur"), demo_user("regisseur").gemeente, YEAR,
-                                                       today=datetime.date(YEAR + 1, 1, 5))}
+    assert not table["protected"]
+    assert table["totals"]["residents"] == sum(r["residents"] for r in table["rows"])
+    late = coverage_rows(demo_user("regisseur"), today=datetime.date(YEAR + 1, 1, 5))
     assert late["WK040204"]["overdue"] == 21 and late["WK040207"]["overdue"] == 16
+
+
+def test_the_beleidsadviseur_gets_small_counts_hidden(demo, demo_user):
+    exact = visits.coverage(demo_user("regisseur"), demo_user("regisseur").gemeente, YEAR)
+    shown = visits.coverage(demo_user("beleidsadviseur"), demo_user("beleidsadviseur").gemeente, YEAR)
+    assert shown["protected"]
+    hidden = 0
+    for true_row, row in zip(exact["rows"], shown["rows"], strict=True):
+        for key in visits.COVERAGE_COUNTS:
+            assert row[key] in (None, true_row[key])
+            assert not (row[key] is not None and 0 < row[key] < 5)
+            hidden += row[key] is None
+        assert row["share"] is None or row["share"] == true_row["share"]
+    zuid = {r["wijk"].code: r for r in shown["rows"]}["WK040204"]
+    assert zuid["visited"] is None and zuid["declined"] is None and zuid["share"] is None  # 2 and 1 visits
+    assert hidden >= 2
 
 
 def test_beleidsadviseur_sees_coverage_counts_but_no_names(demo, client_as):
