@@ -32,6 +32,7 @@ NAVIGATION = (
     ("monitor.change", "weten:targets", _("Doelen")),
     ("postcode.import", "core:postcode_import", _("Postcodes")),
     ("user.manage", "core:user_list", _("Gebruikers")),
+    ("gemeente.change", "core:gemeente_settings", _("Instellingen")),
 )
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from samen.core.models import AccessAction, Organisation, Resident, Wijk
+from samen.core.models import AccessAction, Gemeente, Organisation, Resident, Wijk
 from samen.core.roles import Role
 
 
@@ -106,6 +106,27 @@ class UserForm(UtrechtFormMixin, forms.Form):
         self.fields["is_active"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
         if editing:
             self.fields["username"].disabled = True
+
+
+class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
+    """The municipality's own settings; the model's limits are the form's (core.services.gemeente saves)."""
+
+    class Meta:
+        model = Gemeente
+        fields = ["min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months"]
+        help_texts = {
+            "min_cell_size": _("Cijfers uit de enquête over minder respondenten worden nergens getoond. "
+                               "Minstens 10."),
+            "triage_working_days": _("Zoveel werkdagen heeft het zorgnetwerk om een nieuw signaal op te pakken. "
+                                     "Geldt voor signalen die vanaf nu binnenkomen."),
+            "catalogue_stale_months": _("Zo lang na de laatste bevestiging door de aanbieder is een activiteit "
+                                        "verouderd: ze wordt gemarkeerd en de aanbieder krijgt een herinnering."),
+            "catalogue_hide_months": _("Zo lang na de laatste bevestiging gaat een activiteit van de publieke "
+                                       "site. Meer maanden dan bij 'verouderd na'."),
+        }
+
+    def _post_clean(self):
+        """Checks are the service's (one place); the form only turns the text into numbers."""
 
 
 class SamenPasswordChangeForm(UtrechtFormMixin, PasswordChangeForm):

@@ -51,7 +51,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.AANBIEDER: frozenset({"geography.view", "organisation.view", "catalogue.view", "catalogue.edit"}),
     Role.BEHEERDER: frozenset(_READ_SHARED | {
         "accesslog.view", "geography.change", "organisation.change", "user.view", "user.manage",
-        "postcode.import",
+        "postcode.import", "gemeente.change",
     }),
 }
 

@@ -1,0 +1,45 @@
+"""The one write path for a municipality's own settings (the beheerder's screen "Instellingen").
+
+What each setting steers: ``min_cell_size`` the smallest number of respondents behind a published survey
+figure (weten), ``triage_working_days`` the deadline for triage of a new signal (vinden; counts from the
+next new signal on), ``catalogue_stale_months`` when an activity not confirmed by its provider is flagged
+and the provider reminded, ``catalogue_hide_months`` when it leaves the public site (kwaliteit).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samen.core import policy
+from samen.core.models import Gemeente, User
+
+SETTINGS = ("min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months")
+log = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def change_settings(actor: User, data: dict) -> Gemeente:
+    """Save the actor's municipality's settings; all or nothing. Raises ValidationError naming the field."""
+    if not policy.can(actor, "gemeente.change"):
+        raise PermissionDenied(_("U mag de instellingen van de gemeente niet wijzigen."))
+    gemeente = Gemeente.objects.select_for_update().get(pk=actor.gemeente_id)
+    before = {name: getattr(gemeente, name) for name in SETTINGS}
+    for name in SETTINGS:
+        if name in data:
+            setattr(gemeente, name, data[name])
+    gemeente.full_clean(validate_constraints=False)  # each field's limits first, named by field
+    if gemeente.catalogue_hide_months <= gemeente.catalogue_stale_months:  # the constraint, in words
+        raise ValidationError({"catalogue_hide_months": _(
+            "Een activiteit gaat pas van de site nadat ze verouderd is: kies meer maanden dan bij 'verouderd na' "
+            "(%(months)s).") % {"months": gemeente.catalogue_stale_months}})
+    gemeente.save(update_fields=list(SETTINGS))
+    changed = {name: (before[name], getattr(gemeente, name)) for name in SETTINGS
+               if before[name] != getattr(gemeente, name)}
+    if changed:  # settings, not personal data: the values may be logged
+        log.info("gemeente %s settings changed by user %s: %s", gemeente.code, actor.pk,
+                 ", ".join(f"{name} {old} -> {new}" for name, (old, new) in changed.items()))
+    return gemeente
