@@ -19,7 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from samen.kwaliteit.forms import ActivityForm, initial_from
 from samen.kwaliteit.models import Intervention
@@ -33,15 +33,15 @@ ORDINALS = (1, 2, 3, 4, -1)
 
 
 class Repeat(models.TextChoices):
-    NONE = "none", _lazy("niet: het is één keer")
-    WEEKLY = "weekly", _lazy("elke week, op de gekozen dagen")
-    WEEKS = "weeks", _lazy("om de zoveel weken, op de gekozen dagen")
-    MONTHLY = "monthly", _lazy("elke maand op een vaste weekdag, bijvoorbeeld de tweede dinsdag")
-    CUSTOM = "custom", _lazy("anders: ik typ zelf een iCalendar-regel")
+    NONE = "none", gettext_lazy("niet: het is één keer")
+    WEEKLY = "weekly", gettext_lazy("elke week, op de gekozen dagen")
+    WEEKS = "weeks", gettext_lazy("om de zoveel weken, op de gekozen dagen")
+    MONTHLY = "monthly", gettext_lazy("elke maand op een vaste weekdag, bijvoorbeeld de tweede dinsdag")
+    CUSTOM = "custom", gettext_lazy("anders: ik typ zelf een iCalendar-regel")
 
 
-ORDINAL_CHOICES = [("1", _lazy("eerste")), ("2", _lazy("tweede")), ("3", _lazy("derde")), ("4", _lazy("vierde")),
-                   ("-1", _lazy("laatste"))]
+ORDINAL_CHOICES = [("1", gettext_lazy("eerste")), ("2", gettext_lazy("tweede")), ("3", gettext_lazy("derde")),
+                   ("4", gettext_lazy("vierde")), ("-1", gettext_lazy("laatste"))]
 DAY_CHOICES = [(code, WEEKDAYS[index]) for index, code in enumerate(DAY_CODES)]
 
 
@@ -139,17 +139,17 @@ def _join(names: list[str]) -> str:
 
 # The screen's fieldsets, in order: (legend, fields). Every field of the form is in exactly one.
 FIELDSETS = (
-    (_lazy("Wat"), ("organisation", "title", "description")),
-    (_lazy("Waar"), ("online", "online_url", "location_name", "location_street", "location_house_number",
+    (gettext_lazy("Wat"), ("organisation", "title", "description")),
+    (gettext_lazy("Waar"), ("online", "online_url", "location_name", "location_street", "location_house_number",
                      "location_addition", "location_postcode", "location_city")),
-    (_lazy("Wanneer"), ("start_date", "start_time", "end_time", "repeat", "repeat_days", "repeat_interval",
+    (gettext_lazy("Wanneer"), ("start_date", "start_time", "end_time", "repeat", "repeat_days", "repeat_interval",
                         "repeat_ordinal", "repeat_weekday", "rrule", "valid_until")),
-    (_lazy("Kosten en aanmelden"), ("cost_type", "cost_amount", "registration_required", "how_to_join",
+    (gettext_lazy("Kosten en aanmelden"), ("cost_type", "cost_amount", "registration_required", "how_to_join",
                                     "capacity")),
-    (_lazy("Toegankelijkheid"), ("wheelchair_accessible", "hearing_loop", "near_public_transport")),
-    (_lazy("Voor wie"), ("target_groups", "loneliness_kinds", "interests", "languages", "theme_week",
+    (gettext_lazy("Toegankelijkheid"), ("wheelchair_accessible", "hearing_loop", "near_public_transport")),
+    (gettext_lazy("Voor wie"), ("target_groups", "loneliness_kinds", "interests", "languages", "theme_week",
                          "interventions")),
-    (_lazy("Contact"), ("contact_name", "contact_phone", "contact_email", "website")),
+    (gettext_lazy("Contact"), ("contact_name", "contact_phone", "contact_email", "website")),
 )
 HELPER_FIELDS = ("repeat", "repeat_days", "repeat_interval", "repeat_ordinal", "repeat_weekday")
 
@@ -157,25 +157,29 @@ HELPER_FIELDS = ("repeat", "repeat_days", "repeat_interval", "repeat_ordinal", "
 class ManageActivityForm(ActivityForm):
     """ActivityForm with the repeat helper, and (for the regisseur's new entries) the organiser."""
 
-    repeat = forms.ChoiceField(label=_lazy("Herhaalt de activiteit zich?"), choices=Repeat.choices,
+    repeat = forms.ChoiceField(label=gettext_lazy("Herhaalt de activiteit zich?"), choices=Repeat.choices,
                                required=False, initial=Repeat.NONE, widget=forms.RadioSelect)
     repeat_days = forms.MultipleChoiceField(
-        label=_lazy("Op welke dagen"), choices=DAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_lazy("Bij 'elke week' en 'om de zoveel weken'."))
-    repeat_interval = forms.IntegerField(label=_lazy("Om de hoeveel weken"), min_value=2, max_value=52,
-                                         required=False, help_text=_lazy("Bij 'om de zoveel weken', bijvoorbeeld 2."))
-    repeat_ordinal = forms.ChoiceField(label=_lazy("Welke in de maand"), choices=[("", "—"), *ORDINAL_CHOICES],
-                                       required=False, help_text=_lazy("Bij 'elke maand', bijvoorbeeld de tweede."))
-    repeat_weekday = forms.ChoiceField(label=_lazy("Welke weekdag in de maand"), choices=[("", "—"), *DAY_CHOICES],
-                                       required=False, help_text=_lazy("Bij 'elke maand', bijvoorbeeld dinsdag."))
+        label=gettext_lazy("Op welke dagen"), choices=DAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Bij 'elke week' en 'om de zoveel weken'."))
+    repeat_interval = forms.IntegerField(
+        label=gettext_lazy("Om de hoeveel weken"), min_value=2, max_value=52, required=False,
+        help_text=gettext_lazy("Bij 'om de zoveel weken', bijvoorbeeld 2."))
+    repeat_ordinal = forms.ChoiceField(
+        label=gettext_lazy("Welke in de maand"), choices=[("", "—"), *ORDINAL_CHOICES], required=False,
+        help_text=gettext_lazy("Bij 'elke maand', bijvoorbeeld de tweede."))
+    repeat_weekday = forms.ChoiceField(
+        label=gettext_lazy("Welke weekdag in de maand"), choices=[("", "—"), *DAY_CHOICES], required=False,
+        help_text=gettext_lazy("Bij 'elke maand', bijvoorbeeld dinsdag."))
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
-            self.fields["organisation"] = forms.ModelChoiceField(label=_lazy("Organisator"), queryset=organisations)
-        self.fields["target_groups"].label = _lazy("Doelgroepen")  # the fieldset is already called 'Voor wie'
-        self.fields["rrule"].label = _lazy("Eigen iCalendar-regel")
-        self.fields["rrule"].help_text = _lazy(
+            self.fields["organisation"] = forms.ModelChoiceField(label=gettext_lazy("Organisator"),
+                                                                 queryset=organisations)
+        self.fields["target_groups"].label = gettext_lazy("Doelgroepen")  # the fieldset is already called 'Voor wie'
+        self.fields["rrule"].label = gettext_lazy("Eigen iCalendar-regel")
+        self.fields["rrule"].help_text = gettext_lazy(
             "Alleen bij 'anders'. Bijvoorbeeld FREQ=WEEKLY;BYDAY=TU (elke dinsdag) of FREQ=MONTHLY;BYDAY=2TU "
             "(elke tweede dinsdag van de maand).")
         for name in ("start_date", "valid_until"):  # <input type="date"> needs ISO dates in every language
@@ -345,12 +349,12 @@ def changes(old: dict, new: dict) -> list[Change]:
 # --- review, interventions, theme weeks -----------------------------------------------------------
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_lazy("Besluit"), widget=forms.RadioSelect,
+    decision = forms.ChoiceField(label=gettext_lazy("Besluit"), widget=forms.RadioSelect,
                                  choices=[(ReviewDecision.APPROVE, ReviewDecision.APPROVE.label),
                                           (ReviewDecision.REJECT, ReviewDecision.REJECT.label)])
-    note = forms.CharField(label=_lazy("Toelichting voor de aanbieder"), max_length=2000, required=False,
+    note = forms.CharField(label=gettext_lazy("Toelichting voor de aanbieder"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=_lazy("Verplicht bij afwijzen: wat moet er anders?"))
+                           help_text=gettext_lazy("Verplicht bij afwijzen: wat moet er anders?"))
 
     def clean(self):
         data = super().clean()
@@ -360,22 +364,24 @@ class ReviewForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
-    name = forms.CharField(label=_lazy("Naam"), max_length=150,
-                           help_text=_lazy("Bijvoorbeeld: Welzijn op Recept"))
-    description = forms.CharField(label=_lazy("Omschrijving"), required=False, max_length=5000,
+    name = forms.CharField(label=gettext_lazy("Naam"), max_length=150,
+                           help_text=gettext_lazy("Bijvoorbeeld: Welzijn op Recept"))
+    description = forms.CharField(label=gettext_lazy("Omschrijving"), required=False, max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 5}))
-    recognition = forms.ChoiceField(label=_lazy("Erkenning in de Movisie-databank"), choices=Recognition.choices,
+    recognition = forms.ChoiceField(label=gettext_lazy("Erkenning in de Movisie-databank"), choices=Recognition.choices,
                                     initial=Recognition.NOT_ASSESSED, widget=forms.RadioSelect)
-    target_groups = forms.MultipleChoiceField(label=_lazy("Doelgroepen"), choices=TargetGroup.choices,
+    target_groups = forms.MultipleChoiceField(label=gettext_lazy("Doelgroepen"), choices=TargetGroup.choices,
                                               required=False, widget=forms.CheckboxSelectMultiple)
-    target_group_text = forms.CharField(label=_lazy("Doelgroep in eigen woorden"), max_length=200, required=False)
-    databank_url = forms.URLField(label=_lazy("Pagina in de databank"), required=False, assume_scheme="https")
+    target_group_text = forms.CharField(label=gettext_lazy("Doelgroep in eigen woorden"), max_length=200,
+                                        required=False)
+    databank_url = forms.URLField(label=gettext_lazy("Pagina in de databank"), required=False, assume_scheme="https")
 
 
 class ThemeWeekForm(forms.Form):
-    name = forms.CharField(label=_lazy("Naam"), max_length=100, initial="Week tegen Eenzaamheid")
-    starts_on = forms.DateField(label=_lazy("Van"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_lazy("Tot en met"),
+    name = forms.CharField(label=gettext_lazy("Naam"), max_length=100, initial="Week tegen Eenzaamheid")
+    starts_on = forms.DateField(label=gettext_lazy("Van"),
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=gettext_lazy("Tot en met"),
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -121,8 +121,8 @@ class ActivityListView(PolicyMixin, _Page):
 
     capability = "catalogue.view"
     template_name = "kwaliteit/manage/activity_list.html"
-    SHOW = {"verouderd": _lazy("verouderd (bevestigen)"), "van-de-site": _lazy("van de site af"),
-            "beoordelen": _lazy("wacht op beoordeling")}
+    SHOW = {"verouderd": gettext_lazy("verouderd (bevestigen)"), "van-de-site": gettext_lazy("van de site af"),
+            "beoordelen": gettext_lazy("wacht op beoordeling")}
 
     def get_context_data(self, **kwargs):
         user, now = self.request.user, timezone.now()
