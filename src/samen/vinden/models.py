@@ -63,6 +63,8 @@ class Signal(models.Model):
     maatwerk_partner = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
                                          related_name="maatwerk_signals")
     look_again_on = models.DateField(_("opnieuw bekijken op"), null=True, blank=True)
+    # Set when the network was reminded that look_again_on has come (notifications.queue_look_again).
+    look_again_reminded_on = models.DateField(_("herinnerd aan opnieuw bekijken op"), null=True, blank=True)
     triage_deadline = models.DateField(_("triage uiterlijk"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     gemeente_path = "gemeente"
@@ -129,6 +131,7 @@ class NotificationKind(models.TextChoices):
     SIGNAL_RECEIVED = "signal_received", _("nieuw signaal")
     ASSIGNED = "assigned", _("toegewezen")
     DUPLICATE_FOUND = "duplicate_found", _("gekoppeld signaal")
+    LOOK_AGAIN = "look_again", _("opnieuw bekijken")
 
 
 class Notification(models.Model):

@@ -105,6 +105,33 @@ def duplicate_found(signal, existing) -> int:
                       "\n\n%(link)s") % {"existing": existing.pk, "link": _link(signal.pk)}, people)
 
 
+def queue_look_again(today=None) -> int:
+    """Remind the network (or, for the central queue, the regisseur) of every signal with a partner's maatwerk
+    whose date to look again has come; once per date. Returns the number of signals. Run by
+    ``samen send_notifications`` before it sends, so no extra scheduled job is needed; safe to run twice
+    (the signal is marked in the same transaction, its row locked while it is)."""
+    from samen.vinden.models import NotificationKind, Signal
+    from samen.vinden.services.signals import look_again_due
+
+    today = today or timezone.localdate()
+    done = 0
+    with transaction.atomic():
+        due = (look_again_due(Signal.objects.all(), today).filter(look_again_reminded_on__isnull=True)
+               .select_related("wijk", "maatwerk_partner").order_by("pk"))
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        for signal in due:
+            partner = signal.maatwerk_partner.name if signal.maatwerk_partner_id else _("een partner")
+            _enqueue(signal, NotificationKind.LOOK_AGAIN, _("Signaal %(pk)s: opnieuw bekijken") % {"pk": signal.pk},
+                     _("%(partner)s doet maatwerk bij dit signaal. U sprak af er vandaag opnieuw naar te kijken: "
+                       "kan sociaal werk het nu oppakken, of is het klaar?\n\n%(link)s")
+                     % {"partner": partner, "link": _link(signal.pk)}, _network_people(signal))
+            signal.look_again_reminded_on = today
+            signal.save(update_fields=["look_again_reminded_on"])
+            done += 1
+    return done
+
+
 # --- the sender ------------------------------------------------------------------------------------
 
 @dataclass

@@ -129,7 +129,8 @@ class SignalListView(PolicyMixin, TemplateView):
         if show == "open":
             signals = signals.filter(status__in=workflow.OPEN)
         today = timezone.localdate()
-        rows = [{"signal": s, "overdue": service.is_overdue(s, today)} for s in signals.order_by("triage_deadline")]
+        rows = [{"signal": s, "overdue": service.is_overdue(s, today),
+                 "look_again": service.is_look_again_due(s, today)} for s in signals.order_by("triage_deadline")]
         return {**super().get_context_data(**kwargs), "rows": rows, "central": self.central, "show": show}
 
 

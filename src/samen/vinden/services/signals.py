@@ -236,6 +236,7 @@ def triage(user: User, pk: int, decision: str, *, reason: str = "", assign_to: U
         if look_again_on is None or look_again_on <= timezone.localdate():
             raise ValidationError({"look_again_on": [_("Kies een datum in de toekomst om opnieuw te kijken.")]})
         signal.maatwerk_partner, signal.look_again_on = partner, look_again_on
+        signal.look_again_reminded_on = None  # a new date: a new reminder when it comes
     before = signal.status
     signal.status = step.target
     signal.save()
@@ -281,11 +282,23 @@ def counts(gemeente: Gemeente, year: int) -> dict:
 
 
 def open_counts(user) -> dict:
-    """For the home page: the user's open signals, how many wait for triage and how many are overdue."""
+    """For the home page: the user's open signals, how many wait for triage and how many are overdue, and
+    how many signals with a partner's maatwerk are due to be looked at again."""
     visible = policy.visible(user, Signal).filter(status__in=workflow.OPEN)
     waiting = visible.filter(status=Status.NEW)
     return {"open": visible.count(), "new": waiting.count(),
-            "overdue": waiting.filter(triage_deadline__lt=timezone.localdate()).count()}
+            "overdue": waiting.filter(triage_deadline__lt=timezone.localdate()).count(),
+            "look_again": look_again_due(visible).count()}
+
+
+def look_again_due(signals, today: datetime.date | None = None):
+    """Of these signals, those with a partner's maatwerk whose date to look again has come."""
+    return signals.filter(status=Status.MAATWERK, look_again_on__lte=today or timezone.localdate())
+
+
+def is_look_again_due(signal: Signal, today: datetime.date | None = None) -> bool:
+    return (signal.status == Status.MAATWERK and signal.look_again_on is not None
+            and signal.look_again_on <= (today or timezone.localdate()))
 
 
 @transaction.atomic

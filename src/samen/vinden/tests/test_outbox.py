@@ -3,6 +3,7 @@ retries failures a limited number of times, and two senders at the same time nev
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -10,7 +11,10 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from samen.core.models import Organisation
 from samen.vinden import notifications, workflow
 from samen.vinden.models import Notification, NotificationKind
 from samen.vinden.services.signals import submit_signal, triage
@@ -200,3 +204,63 @@ def test_who_is_told_follows_a_change_of_wijken_or_account_at_once(hilversum, dj
         newcomer.last_login = newcomer.date_joined
         newcomer.save(update_fields=["last_login"])
     assert not hooks, "a login does not empty the cache"
+
+
+# --- maatwerk: looking again on the agreed date -----------------------------------------------------
+
+def maatwerk(hilversum, demo_user, days: int):
+    signal = signal_in_noord_oost(hilversum, name="Mevrouw Maatwerk")
+    hilverzorg = Organisation.objects.get(gemeente=hilversum, name="Hilverzorg")
+    on = timezone.localdate() + datetime.timedelta(days=days)
+    return triage(demo_user("partner"), signal.pk, workflow.Decision.MAATWERK, reason="wijkverpleging kent haar",
+                  partner=hilverzorg, look_again_on=on)
+
+
+def reminders(signal):
+    return Notification.objects.filter(signal=signal, kind=NotificationKind.LOOK_AGAIN)
+
+
+def test_the_network_is_reminded_once_when_the_date_to_look_again_comes(hilversum, demo_user):
+    signal = maatwerk(hilversum, demo_user, days=7)
+    assert notifications.queue_look_again() == 0  # not yet
+    on = signal.look_again_on
+    assert notifications.queue_look_again(today=on) == 1
+    assert notifications.queue_look_again(today=on) == 0  # safe to run twice
+    assert notifications.queue_look_again(today=on + datetime.timedelta(days=3)) == 0  # once per date
+    rows = list(reminders(signal))
+    assert rows and {r.recipient.email for r in rows} >= {"partner@demo.samen.invalid"}
+    for row in rows:
+        assert row.subject == f"Signaal {signal.pk}: opnieuw bekijken"
+        assert row.body.startswith("Hilverzorg doet maatwerk bij dit signaal.")
+        assert "Mevrouw Maatwerk" not in row.body + row.subject  # no personal data in an e-mail
+    signal.refresh_from_db()
+    assert signal.look_again_reminded_on == on
+
+
+def test_a_signal_picked_up_meanwhile_is_not_reminded(hilversum, demo_user):
+    signal = maatwerk(hilversum, demo_user, days=7)
+    triage(demo_user("sociaalwerker"), signal.pk, workflow.Decision.SOCIAL_WORK, reason="nu wel")
+    assert notifications.queue_look_again(today=signal.look_again_on) == 0
+    assert not reminders(signal).exists()
+
+
+def test_send_notifications_queues_the_due_reminders_and_sends_them(hilversum, demo_user, monkeypatch):
+    signal = maatwerk(hilversum, demo_user, days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    call_command("send_notifications", verbosity=0)
+    sent = [m for m in mail.outbox if m.subject == f"Signaal {signal.pk}: opnieuw bekijken"]
+    assert sent and all(r.sent_at is not None for r in reminders(signal))
+    call_command("send_notifications", verbosity=0)
+    assert len([m for m in mail.outbox if m.subject == f"Signaal {signal.pk}: opnieuw bekijken"]) == len(sent)
+
+
+def test_the_home_page_and_the_list_show_what_is_due(hilversum, demo_user, client_as, monkeypatch):
+    signal = maatwerk(hilversum, demo_user, days=2)
+    client = client_as("partner")
+    assert "opnieuw bekeken" not in client.get(reverse("core:home")).content.decode()
+    later = timezone.localdate() + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    assert "1 signaal met maatwerk moet opnieuw bekeken worden" in client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("vinden:signal_list")).content.decode()
+    assert f"opnieuw bekijken (sinds {later:%d-%m-%Y})" in page and str(signal) in page
