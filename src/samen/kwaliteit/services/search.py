@@ -19,8 +19,9 @@ rows, generated for the coming half year). Every result carries ``next_date``: i
 from today (or the first matching the day asked for), used for display and ordering.
 
 **Speed.** ``Found.activities`` is the plain definition of the order (a subquery per activity);
-``Found.results`` serves pages of the same rows from queries that stay fast with tens of thousands of
-activities (see ``Found``). benchmarks/kwaliteit_search_load.py measures it.
+``Found.results``, ``count()`` and ``per_wijk()`` answer from the process's in-memory index
+(kwaliteit.services.search_index) and read only a page's rows from the database.
+benchmarks/kwaliteit_search_load.py measures it.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ PARAMETERS = ("q", "wijk", "postcode", "house_number", "day", "part", "interest"
               "accessible", "online")
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
-LAST = 999  # proximity of an online activity (or one without a wijk) in a search near a postcode
+LAST = search_index.LAST  # proximity of an online activity (or one without a wijk) near a postcode
 
 WEEKDAY_WORDS = {
     0: ("maandag", "ma", "monday", "mon", "mo"),
