@@ -15,6 +15,7 @@ from django.db.models import JSONField, Lookup
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.models import Buurt, Gemeente, Organisation, User, Wijk, postcode_validator
+from samen.core.states import StatusField, StatusModel
 from samen.kwaliteit.review import VersionStatus
 from samen.kwaliteit.vocabulary import CostType, PartOfDay, Recognition
 
@@ -108,7 +109,7 @@ class Intervention(models.Model):
         return self.name
 
 
-class Activity(models.Model):
+class Activity(StatusModel):
     """An activity as the public sees it: the content of its last approved version.
 
     ``status`` tells whether it was ever approved (draft → published) or taken off the site
@@ -125,7 +126,8 @@ class Activity(models.Model):
     gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="activities")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="activities",
                                      verbose_name=_("organisator"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Changed only through kwaliteit.publication.WORKFLOW.
+    status = StatusField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
 
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("omschrijving"), max_length=5000)
@@ -195,7 +197,7 @@ class Activity(models.Model):
         return self.title
 
 
-class ActivityVersion(models.Model):
+class ActivityVersion(StatusModel):
     """One submitted content of an activity: pending until the regisseur approves or rejects it.
 
     ``data`` is the whole editable content as the form gave it (kwaliteit.services.catalogue.FIELDS),
@@ -205,7 +207,7 @@ class ActivityVersion(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("versie"))
     data = models.JSONField(_("inhoud"))
-    status = models.CharField(_("status"), max_length=10, choices=VersionStatus.choices,
+    status = StatusField(_("status"), max_length=10, choices=VersionStatus.choices,  # kwaliteit.review
                               default=VersionStatus.PENDING)
     submitted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                      verbose_name=_("ingediend door"))

@@ -1,14 +1,15 @@
-"""The review of catalogue entries as one readable table: who may move a version from which state to
-which, and whether a note is required. docs/kwaliteit.md draws it; a test keeps the drawing true."""
+"""The review of catalogue entries as one readable table (samen.core.states): who may move a version from
+which state to which, and what it requires. docs/kwaliteit.md draws it; a test keeps the drawing true.
+
+The activity's own publication (draft, published, withdrawn) is the second table, in
+``kwaliteit.publication``."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samen.core.roles import Role
+from samen.core.states import Transition, Workflow
 
 
 class VersionStatus(models.TextChoices):
@@ -24,32 +25,27 @@ class ReviewDecision(models.TextChoices):
     SUPERSEDE = "supersede", _("vervangen door een nieuwere versie")
 
 
-@dataclass(frozen=True)
-class ReviewTransition:
-    decision: str
-    source: str
-    target: str
-    roles: frozenset
-    note_required: bool
+# Capabilities, asked of samen.core.policy.can(user, capability, version): a provider only reaches the
+# versions of its own organisation's activities.
+REVIEW = "catalogue.review"
+EDIT = "catalogue.edit"
 
-
-REVIEWERS = frozenset({Role.REGISSEUR})
-EDITORS = frozenset({Role.REGISSEUR, Role.AANBIEDER})
-
-TRANSITIONS = (
-    ReviewTransition(ReviewDecision.APPROVE, VersionStatus.PENDING, VersionStatus.APPROVED, REVIEWERS, False),
-    ReviewTransition(ReviewDecision.REJECT, VersionStatus.PENDING, VersionStatus.REJECTED, REVIEWERS, True),
-    # A newer submission replaces a pending one; only the service makes this move.
-    ReviewTransition(ReviewDecision.SUPERSEDE, VersionStatus.PENDING, VersionStatus.SUPERSEDED, EDITORS, False),
+WORKFLOW = Workflow(
+    field="status", states=VersionStatus, initial=VersionStatus.PENDING,
+    labels={"reason": _("een toelichting voor de aanbieder")},
+    transitions=(
+        Transition(ReviewDecision.APPROVE, VersionStatus.PENDING, VersionStatus.APPROVED, REVIEW),
+        Transition(ReviewDecision.REJECT, VersionStatus.PENDING, VersionStatus.REJECTED, REVIEW, ("reason",)),
+        # A newer submission (or withdrawing the activity) replaces a pending one; only the service makes this move.
+        Transition(ReviewDecision.SUPERSEDE, VersionStatus.PENDING, VersionStatus.SUPERSEDED, EDIT),
+    ),
 )
+TRANSITIONS = WORKFLOW.transitions
 
 
-def transition_for(source: str, decision: str) -> ReviewTransition | None:
-    return next((t for t in TRANSITIONS if t.source == source and t.decision == decision), None)
+def transition_for(source: str, decision: str) -> Transition | None:
+    return WORKFLOW.transition(source, decision)
 
 
 def mermaid() -> str:
-    lines = ["stateDiagram-v2", "    [*] --> pending"]
-    lines += [f"    {t.source} --> {t.target}: {t.decision}" for t in TRANSITIONS]
-    lines += ["    approved --> [*]", "    rejected --> [*]", "    superseded --> [*]"]
-    return "\n".join(lines)
+    return WORKFLOW.mermaid()

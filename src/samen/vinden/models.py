@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.models import Buurt, Gemeente, Organisation, Resident, User, Wijk
+from samen.core.states import StatusField, StatusModel
 from samen.samenwerken.models import Zorgnetwerk
 from samen.vinden.workflow import Decision, Status
 
@@ -37,12 +38,12 @@ class Consent(models.TextChoices):
     NO = "no", _("de inwoner weet het niet of stemt niet in")
 
 
-class Signal(models.Model):
+class Signal(StatusModel):
     """A signal about a resident (or only an address). The resident record holds the personal data."""
 
     gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="signals")
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
-    status = models.CharField(_("stand"), max_length=12, choices=Status.choices, default=Status.NEW)
+    status = StatusField(_("stand"), max_length=12, choices=Status.choices, default=Status.NEW)  # vinden.workflow
     resident = models.ForeignKey(Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals")
     age_group = models.CharField(_("leeftijdsgroep"), max_length=5, choices=AgeGroup.choices, blank=True)
     wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, null=True, blank=True, related_name="signals")

@@ -153,7 +153,7 @@ class SignalDetailView(PolicyMixin, TemplateView):
 
     def _form(self, signal, data=None):
         user = self.request.user
-        decisions = [t.decision for t in workflow.decisions_from(signal.status, user.role)]
+        decisions = [t.name for t in workflow.WORKFLOW.available(signal, user)]
         workers = User.objects.filter(gemeente=user.gemeente_id, role=Role.SOCIAAL_WERKER, is_active=True)
         partners = Organisation.objects.filter(gemeente=user.gemeente_id)
         return TriageForm(data, workers=workers, partners=partners, decisions=decisions) if decisions else None

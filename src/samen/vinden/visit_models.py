@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.models import Gemeente, Resident, User, Wijk
+from samen.core.states import StatusField, StatusModel
 
 __all__ = ["RegisterEntry", "VisitRound", "Visit", "VisitStatus", "VolunteerCapacity", "MAX_WISHES",
            "DEFAULT_CAPACITY"]
@@ -77,7 +78,7 @@ class VisitStatus(models.TextChoices):
     VISITED = "visited", _("bezocht")
 
 
-class Visit(models.Model):
+class Visit(StatusModel):
     """One resident's visit in a round: who goes, and how it went."""
 
     round = models.ForeignKey(VisitRound, on_delete=models.CASCADE, related_name="visits",
@@ -86,8 +87,8 @@ class Visit(models.Model):
                                  verbose_name=_("inwoner"))
     volunteer = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="home_visits", verbose_name=_("vrijwilliger"))
-    status = models.CharField(_("uitkomst"), max_length=10, choices=VisitStatus.choices,
-                              default=VisitStatus.PLANNED)
+    status = StatusField(_("uitkomst"), max_length=10, choices=VisitStatus.choices,  # vinden.visit_workflow
+                         default=VisitStatus.PLANNED)
     reported_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
     djg6_total = models.PositiveSmallIntegerField(_("De Jong Gierveld (6 vragen)"), null=True, blank=True)
     djg6_emotional = models.PositiveSmallIntegerField(_("emotionele eenzaamheid"), null=True, blank=True)

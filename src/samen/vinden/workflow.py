@@ -1,14 +1,12 @@
-"""The signal's state machine as one readable table: each transition with the roles that may make it
-and whether a reason is required. docs/vinden.md draws it; a test keeps the drawing true."""
+"""The signal's state machine as one readable table (samen.core.states): each transition with the
+capability that allows it and what it requires. docs/vinden.md draws it; a test keeps the drawing true."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samen.core.roles import Role
+from samen.core.states import Transition, Workflow
 
 
 class Status(models.TextChoices):
@@ -27,28 +25,27 @@ class Decision(models.TextChoices):
     CLOSE = "close", _("afsluiten")
 
 
-TRIAGE_ROLES = frozenset({Role.REGISSEUR, Role.SOCIAAL_WERKER, Role.PARTNER})
+# Who may: capabilities asked of samen.core.policy.can(user, capability, signal), so the signal must also be
+# one the user sees (their wijken, or assigned to them). Closing an assigned signal is social work's.
+TRIAGE = "signal.triage"
+CLOSE = "signal.close"
 
-
-@dataclass(frozen=True)
-class Transition:
-    decision: str
-    source: str
-    target: str
-    roles: frozenset
-    reason_required: bool
-
-
-TRANSITIONS = (
-    Transition(Decision.SOCIAL_WORK, Status.NEW, Status.ASSIGNED, TRIAGE_ROLES, False),
-    Transition(Decision.MAATWERK, Status.NEW, Status.MAATWERK, TRIAGE_ROLES, True),
-    Transition(Decision.NO_ACTION, Status.NEW, Status.CLOSED, TRIAGE_ROLES, True),
-    Transition(Decision.FORWARD, Status.NEW, Status.FORWARDED, TRIAGE_ROLES, True),
-    Transition(Decision.SOCIAL_WORK, Status.MAATWERK, Status.ASSIGNED, TRIAGE_ROLES, False),
-    Transition(Decision.NO_ACTION, Status.MAATWERK, Status.CLOSED, TRIAGE_ROLES, True),
-    Transition(Decision.FORWARD, Status.MAATWERK, Status.FORWARDED, TRIAGE_ROLES, True),
-    Transition(Decision.CLOSE, Status.ASSIGNED, Status.CLOSED, frozenset({Role.REGISSEUR, Role.SOCIAAL_WERKER}), True),
+WORKFLOW = Workflow(
+    field="status", states=Status, initial=Status.NEW,
+    labels={"assign_to": _("een sociaal werker"), "partner": _("de partner die het maatwerk doet"),
+            "look_again_on": _("een datum om opnieuw te kijken")},
+    transitions=(
+        Transition(Decision.SOCIAL_WORK, Status.NEW, Status.ASSIGNED, TRIAGE, ("assign_to",)),
+        Transition(Decision.MAATWERK, Status.NEW, Status.MAATWERK, TRIAGE, ("reason", "partner", "look_again_on")),
+        Transition(Decision.NO_ACTION, Status.NEW, Status.CLOSED, TRIAGE, ("reason",)),
+        Transition(Decision.FORWARD, Status.NEW, Status.FORWARDED, TRIAGE, ("reason",)),
+        Transition(Decision.SOCIAL_WORK, Status.MAATWERK, Status.ASSIGNED, TRIAGE, ("assign_to",)),
+        Transition(Decision.NO_ACTION, Status.MAATWERK, Status.CLOSED, TRIAGE, ("reason",)),
+        Transition(Decision.FORWARD, Status.MAATWERK, Status.FORWARDED, TRIAGE, ("reason",)),
+        Transition(Decision.CLOSE, Status.ASSIGNED, Status.CLOSED, CLOSE, ("reason",)),
+    ),
 )
+TRANSITIONS = WORKFLOW.transitions
 OPEN = frozenset({Status.NEW, Status.MAATWERK, Status.ASSIGNED})
 
 # What a reporting professional sees: never the content, only this.
@@ -61,18 +58,6 @@ REPORTER_STATUS = {
 }
 
 
-def transition_for(source: str, decision: str) -> Transition | None:
-    return next((t for t in TRANSITIONS if t.source == source and t.decision == decision), None)
-
-
-def decisions_from(source: str, role: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == source and role in t.roles]
-
-
 def mermaid() -> str:
     """The state machine as a Mermaid diagram (docs/vinden.md)."""
-    lines = ["stateDiagram-v2", "    [*] --> new"]
-    for t in TRANSITIONS:
-        lines.append(f"    {t.source} --> {t.target}: {t.decision}")
-    lines += ["    forwarded --> [*]", "    closed --> [*]"]
-    return "\n".join(lines)
+    return WORKFLOW.mermaid()

@@ -19,13 +19,14 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samen.core import policy
+from samen.core import policy, states
 from samen.core.models import Buurt, Gemeente, Organisation, User
 from samen.core.roles import Role
+from samen.kwaliteit import publication, schedule
 from samen.kwaliteit import review as review_table
-from samen.kwaliteit import schedule
 from samen.kwaliteit.forms import ActivityForm
 from samen.kwaliteit.models import Activity, ActivityVersion, Location, Occurrence
+from samen.kwaliteit.publication import PublicationDecision
 from samen.kwaliteit.review import ReviewDecision, VersionStatus
 from samen.kwaliteit.vocabulary import part_of_day
 
@@ -75,10 +76,10 @@ def submit(user: User, raw: dict, *, activity: Activity | None = None,
     activity.save()
     if activity.status == Activity.Status.DRAFT:
         activity.interventions.set(content["interventions"])
-    activity.versions.filter(status=VersionStatus.PENDING).update(status=VersionStatus.SUPERSEDED)
+    _supersede_pending(user, activity)
     number = (activity.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ActivityVersion.objects.create(activity=activity, number=number, data=content, submitted_by=user)
-    if user.role in review_table.REVIEWERS:
+    if policy.can(user, review_table.REVIEW):  # the reviewer reviewing themself adds nothing
         decide(version, user, ReviewDecision.APPROVE)
         version.refresh_from_db()
     elif notify:
@@ -92,32 +93,39 @@ def submit(user: User, raw: dict, *, activity: Activity | None = None,
 def decide(version: ActivityVersion, user: User, decision: str, note: str = "") -> ActivityVersion:
     """Approve or reject a pending version (regisseur). Approval publishes its content at once."""
     version = ActivityVersion.objects.select_for_update().select_related("activity").get(pk=version.pk)
-    transition = review_table.transition_for(version.status, decision)
-    if transition is None or decision == ReviewDecision.SUPERSEDE:
+    if review_table.WORKFLOW.transition(version.status, decision) is None or decision == ReviewDecision.SUPERSEDE:
         raise ValidationError({"decision": _("Deze versie is al beoordeeld of vervangen.")})
-    if user.role not in transition.roles or not policy.can(user, "catalogue.review", version.activity):
+    if not policy.can(user, review_table.REVIEW, version.activity):
         raise PermissionDenied(_("Alleen de regisseur beoordeelt activiteiten."))
     note = (note or "").strip()
-    if transition.note_required and not note:
-        raise ValidationError({"note": _("Schrijf de aanbieder waarom de versie is afgewezen.")})
+    try:
+        transition = review_table.WORKFLOW.apply(version, decision, by=user, reason=note)
+    except states.TransitionRefused as refused:
+        if refused.field == "reason":  # the screen's field is the note to the provider
+            raise ValidationError({"note": _("Schrijf de aanbieder waarom de versie is afgewezen.")}) from None
+        raise
     now = timezone.now()
-    version.status, version.reviewed_by, version.reviewed_at, version.review_note = (
-        transition.target, user, now, note)
+    version.reviewed_by, version.reviewed_at, version.review_note = user, now, note
     version.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     if transition.target == VersionStatus.APPROVED:
-        publish(version, now)
+        publish(version, user, now)
     from samen.kwaliteit.services import notify as mail
 
     mail.version_decided(version)  # after commit; nobody is told of a regisseur's own edit
     return version
 
 
-def publish(version: ActivityVersion, now: dt.datetime) -> Activity:
+def publish(version: ActivityVersion, user: User, now: dt.datetime) -> Activity:
+    """Put an approved version's content live: a draft is published, a withdrawn activity comes back (the
+    regisseur's republish), a published one stays published."""
     activity = version.activity
     content = version.data
     buurt = _locate_again(activity.gemeente, content)
     _apply(activity, content, buurt)
-    activity.status = Activity.Status.PUBLISHED
+    step = {Activity.Status.DRAFT: PublicationDecision.PUBLISH,
+            Activity.Status.WITHDRAWN: PublicationDecision.REPUBLISH}.get(activity.status)
+    if step is not None:
+        publication.WORKFLOW.apply(activity, step, by=user)
     activity.published_at = activity.confirmed_at = now
     activity.reminded_at = None
     activity.save()
@@ -141,11 +149,31 @@ def withdraw(user: User, activity: Activity) -> Activity:
     """Take an activity off the public site (it stopped, or it should not be there)."""
     if not (may_edit(user, activity) or policy.can(user, "catalogue.review", activity)):
         raise PermissionDenied(_("U mag deze activiteit niet terugtrekken."))
-    activity.status = Activity.Status.WITHDRAWN
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    publication.WORKFLOW.apply(activity, PublicationDecision.WITHDRAW, by=user)
     activity.save(update_fields=["status"])
-    activity.versions.filter(status=VersionStatus.PENDING).update(status=VersionStatus.SUPERSEDED)
+    _supersede_pending(user, activity)
     activity.occurrences.all().delete()
     return activity
+
+
+@transaction.atomic
+def republish(user: User, activity: Activity) -> Activity:
+    """The regisseur puts a withdrawn activity back on the site with its last approved content, confirmed now."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    publication.WORKFLOW.apply(activity, PublicationDecision.REPUBLISH, by=user)
+    now = timezone.now()
+    activity.confirmed_at, activity.reminded_at = now, None
+    activity.save(update_fields=["status", "confirmed_at", "reminded_at"])
+    refresh_occurrences(activity, timezone.localdate(now))
+    return activity
+
+
+def _supersede_pending(user: User, activity: Activity) -> None:
+    """A newer submission, or withdrawing, replaces the version that waits for review."""
+    for version in activity.versions.select_for_update().filter(status=VersionStatus.PENDING):
+        review_table.WORKFLOW.apply(version, ReviewDecision.SUPERSEDE, by=user)
+        version.save(update_fields=["status"])
 
 
 def refresh_occurrences(activity: Activity, today: dt.date) -> int:

@@ -214,31 +214,27 @@ def triage(user: User, pk: int, decision: str, *, reason: str = "", assign_to: U
     if not policy.can(user, "signal.triage"):
         raise PermissionDenied(_("U mag geen triagebesluiten nemen."))
     signal = policy.visible(user, Signal).select_for_update().get(pk=pk)
-    step = workflow.transition_for(signal.status, decision)
-    if step is None:
-        raise ValidationError({"decision": [_("Dit besluit kan niet vanuit de stand '%(status)s'.")
-                                            % {"status": signal.get_status_display()}]})
-    if user.role not in step.roles:
-        raise PermissionDenied(_("Uw rol mag dit besluit niet nemen."))
     reason = (reason or "").strip()
-    if step.reason_required and not reason:
-        raise ValidationError({"reason": [_("Geef een reden voor dit besluit.")]})
     if len(reason) > MAX_TEXT:
         raise ValidationError({"reason": [_("De reden is te lang.")]})
     if decision == workflow.Decision.SOCIAL_WORK:
-        worker = assign_to or (user if user.role == "sociaalwerker" else None)
-        if worker is None or worker.role != "sociaalwerker" or worker.gemeente_id != signal.gemeente_id:
+        assign_to = assign_to or (user if user.role == "sociaalwerker" else None)
+    needs = {"reason": reason, "assign_to": assign_to, "partner": partner, "look_again_on": look_again_on}
+    workflow.WORKFLOW.check(signal, decision, by=user, **needs)  # says why not: state, capability, what is missing
+    if decision == workflow.Decision.SOCIAL_WORK:
+        worker = assign_to
+        if worker.role != "sociaalwerker" or worker.gemeente_id != signal.gemeente_id:
             raise ValidationError({"assign_to": [_("Kies een sociaal werker van deze gemeente.")]})
         signal.assigned_to = worker
     if decision == workflow.Decision.MAATWERK:
-        if partner is None or partner.gemeente_id != signal.gemeente_id:
+        if partner.gemeente_id != signal.gemeente_id:
             raise ValidationError({"partner": [_("Kies de partner die het maatwerk doet.")]})
-        if look_again_on is None or look_again_on <= timezone.localdate():
+        if look_again_on <= timezone.localdate():
             raise ValidationError({"look_again_on": [_("Kies een datum in de toekomst om opnieuw te kijken.")]})
         signal.maatwerk_partner, signal.look_again_on = partner, look_again_on
         signal.look_again_reminded_on = None  # a new date: a new reminder when it comes
     before = signal.status
-    signal.status = step.target
+    step = workflow.WORKFLOW.apply(signal, decision, by=user, **needs)
     signal.save()
     SignalEvent.objects.create(signal=signal, by=user, by_label=user.get_username(), from_status=before,
                                to_status=step.target, decision=decision, reason=reason)

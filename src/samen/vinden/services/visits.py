@@ -33,7 +33,7 @@ from samen.core.models import AccessAction, Gemeente, PostcodeRange, Purpose, Re
 from samen.core.reports import ImportReport
 from samen.core.roles import Role
 from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
-from samen.vinden import matching
+from samen.vinden import matching, visit_workflow
 from samen.vinden.visit_models import (
     DEFAULT_CAPACITY,
     MAX_WISHES,
@@ -548,7 +548,7 @@ def report_visit(volunteer: User, visit_id: int, status: str, *, answers=None, w
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    visit.status = status
+    visit_workflow.WORKFLOW.apply(visit, status, by=volunteer)  # the decision is named after the outcome
     visit.reported_at = timezone.now()
     visit.djg6_total = visit.djg6_emotional = visit.djg6_social = None
     visit.wishes, visit.wants_contact = "", None
