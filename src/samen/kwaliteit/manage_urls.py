@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/bewerken/", manage.ActivityEditView.as_view(), name="activity_edit"),
     path("<int:pk>/bevestigen/", manage.ActivityConfirmView.as_view(), name="activity_confirm"),
     path("<int:pk>/terugtrekken/", manage.ActivityWithdrawView.as_view(), name="activity_withdraw"),
+    path("<int:pk>/weer-publiceren/", manage.ActivityRepublishView.as_view(), name="activity_republish"),
     path("beoordelen/", manage.ReviewQueueView.as_view(), name="review_queue"),
     path("versies/<int:pk>/", manage.VersionReviewView.as_view(), name="version_review"),
     path("interventies/", manage.InterventionListView.as_view(), name="intervention_list"),

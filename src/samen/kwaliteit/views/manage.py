@@ -28,8 +28,9 @@ from samen.core.models import Organisation, Wijk
 from samen.core.roles import Role
 from samen.core.views.mixins import PolicyMixin
 from samen.kwaliteit import manage_forms as forms
-from samen.kwaliteit import schedule
+from samen.kwaliteit import publication, schedule
 from samen.kwaliteit.models import Activity, ActivityVersion, Intervention, ThemeWeek
+from samen.kwaliteit.publication import PublicationDecision
 from samen.kwaliteit.review import VersionStatus
 from samen.kwaliteit.services import catalogue, interventions, themeweeks
 
@@ -266,6 +267,8 @@ class ActivityDetailView(PolicyMixin, _Page):
                 "can_review": policy.can(user, "catalogue.review"),
                 "can_withdraw": activity.status != Activity.Status.WITHDRAWN and (
                     can_edit or policy.can(user, "catalogue.review")),
+                "can_republish": any(t.name == PublicationDecision.REPUBLISH
+                                     for t in publication.WORKFLOW.available(activity, user)),
                 "public_url": _public_url(activity) if getattr(activity, "on_site", False) else None}
 
 
@@ -296,9 +299,30 @@ class ActivityWithdrawView(PolicyMixin, View):
 
     def post(self, request, pk):
         activity = _activity(request.user, pk)
-        catalogue.withdraw(request.user, activity)  # PermissionDenied for another organisation's entry
-        messages.success(request, _("Teruggetrokken: \"%(title)s\" staat niet meer op de site.")
-                         % {"title": activity.title})
+        try:
+            catalogue.withdraw(request.user, activity)  # PermissionDenied for another organisation's entry
+        except ValidationError as refused:  # already withdrawn: the table says why
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("Teruggetrokken: \"%(title)s\" staat niet meer op de site.")
+                             % {"title": activity.title})
+        return redirect("kwaliteit:activity_detail", pk=pk)
+
+
+class ActivityRepublishView(PolicyMixin, View):
+    """The regisseur puts a withdrawn activity back on the site (POST from its page)."""
+
+    capability = "catalogue.review"
+
+    def post(self, request, pk):
+        activity = _activity(request.user, pk)
+        try:
+            catalogue.republish(request.user, activity)
+        except ValidationError as refused:  # not withdrawn: the table says why
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("Weer gepubliceerd: \"%(title)s\" staat weer op de site.")
+                             % {"title": activity.title})
         return redirect("kwaliteit:activity_detail", pk=pk)
 
 
