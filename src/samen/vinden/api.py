@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -81,7 +82,10 @@ class SignalOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     routed_to = serializers.CharField()
-    linked = serializers.BooleanField()
+    linked = serializers.BooleanField(required=False, help_text=(
+        "Only for callers who may see signals (signal.view): whether this one was linked to an open signal "
+        "about the same person that the caller can see. Others never learn whether a person or an address "
+        "already has a signal."))
     triage_deadline = serializers.DateField()
     acute = serializers.DictField()
 
@@ -108,10 +112,22 @@ class TriageSerializer(serializers.Serializer):
     look_again_on = serializers.DateField(required=False, allow_null=True)
 
 
-def _out(signal: Signal) -> dict:
-    return {"id": signal.pk, "status": str(workflow.REPORTER_STATUS[signal.status]),
-            "routed_to": signal.wijk.code if signal.wijk_id else "central", "linked": signal.linked_to_id is not None,
-            "triage_deadline": signal.triage_deadline, "acute": service.acute_guidance()}
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = 422
+    default_detail = gettext_lazy("Deze Idempotency-Key is al gebruikt voor een andere melding. Er is niets "
+                                  "opgeslagen; stuur een nieuwe melding met een nieuwe sleutel.")
+    default_code = "idempotency_key_reused"
+
+
+def _out(signal: Signal, user) -> dict:
+    """The intake's answer. Whether the signal was linked to an earlier one is told only to a caller who may
+    see signals, and then only about one they can see: no existence oracle for reporters (issue 11)."""
+    out = {"id": signal.pk, "status": str(workflow.REPORTER_STATUS[signal.status]),
+           "routed_to": signal.wijk.code if signal.wijk_id else "central",
+           "triage_deadline": signal.triage_deadline, "acute": service.acute_guidance()}
+    if policy.can(user, "signal.view"):
+        out["linked"] = signal.linked_to_id is not None and policy.can(user, "signal.view", signal.linked_to)
+    return out
 
 
 class SignalViewSet(viewsets.ViewSet):
@@ -145,7 +161,7 @@ class SignalViewSet(viewsets.ViewSet):
             exc = exceptions.ValidationError({"Content-Type": [_("Stuur de melding als application/json.")]})
         return super().handle_exception(exc)
 
-    @extend_schema(request=SignalInSerializer, responses={201: SignalOutSerializer},
+    @extend_schema(request=SignalInSerializer, responses={201: SignalOutSerializer, 422: None},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
                                                 description="A retry with the same key returns the first result.")])
     def create(self, request):
@@ -163,10 +179,13 @@ class SignalViewSet(viewsets.ViewSet):
         else:
             organisation, reporter = None, request.user
             gemeente, scope = request.user.gemeente, f"user:{request.user.pk}"
-        submission = service.submit_signal(gemeente, channel="organisation" if organisation else "staff",
-                                           data=incoming.validated_data, reporter=reporter,
-                                           organisation=organisation, idempotency=(scope, key) if key else None)
-        response = Response(_out(submission.signal), status=status.HTTP_201_CREATED)
+        try:
+            submission = service.submit_signal(gemeente, channel="organisation" if organisation else "staff",
+                                               data=incoming.validated_data, reporter=reporter,
+                                               organisation=organisation, idempotency=(scope, key) if key else None)
+        except service.IdempotencyKeyReused:
+            raise IdempotencyKeyReused from None
+        response = Response(_out(submission.signal, request.user), status=status.HTTP_201_CREATED)
         if not submission.created:
             response["Idempotent-Replayed"] = "true"
         return response

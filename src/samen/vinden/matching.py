@@ -31,20 +31,25 @@ def normalise_name(name: str) -> str:
 
 
 def same_address(a: Person, b: Person) -> bool:
-    return (a.postcode == b.postcode and a.house_number is not None and a.house_number == b.house_number
+    """Same postcode, house number and addition; two postcodes without a house number are the same too."""
+    return (bool(a.postcode) and a.postcode == b.postcode and a.house_number == b.house_number
             and (a.house_number_addition or "").lower() == (b.house_number_addition or "").lower())
 
 
 def same_person(a: Person, b: Person) -> bool:
     """Same address, and where both have a name or birth year, those match within tolerance.
 
-    An address without names on either side matches: a household flagged twice is worth one look.
+    An address without names on either side matches: a household flagged twice is worth one look. A
+    postcode without a house number is a street rather than a household: there a name on one side only
+    is not the same person (the nameless "somewhere in 1211AB" is not Mevrouw Jansen of 1211AB).
     """
     if not same_address(a, b):
         return False
     if a.birth_year and b.birth_year and abs(a.birth_year - b.birth_year) > BIRTH_YEAR_TOLERANCE:
         return False
     name_a, name_b = normalise_name(a.name), normalise_name(b.name)
+    if a.house_number is None and bool(name_a) != bool(name_b):
+        return False
     if name_a and name_b:
         return fuzz.token_sort_ratio(name_a, name_b) >= NAME_THRESHOLD or _initials_match(name_a, name_b)
     return True

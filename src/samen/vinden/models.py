@@ -67,6 +67,9 @@ class Signal(StatusModel):
     # Set when the network was reminded that look_again_on has come (notifications.queue_look_again).
     look_again_reminded_on = models.DateField(_("herinnerd aan opnieuw bekijken op"), null=True, blank=True)
     triage_deadline = models.DateField(_("triage uiterlijk"))
+    # What the report said that differs from the existing resident record it matched (phone, e-mail, ...):
+    # never written into the record by the intake; a worker takes it over (signals.take_over_contact).
+    reported_contact = models.JSONField(_("gemelde contactgegevens"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     gemeente_path = "gemeente"
 
@@ -120,6 +123,8 @@ class IdempotencyRecord(models.Model):
     scope = models.CharField(max_length=80, help_text="api key prefix or user id")
     key = models.CharField(max_length=200)
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
+    # SHA-256 of the cleaned request: the same key with another body is refused (422), not dropped.
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

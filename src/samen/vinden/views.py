@@ -168,11 +168,23 @@ class SignalDetailView(PolicyMixin, TemplateView):
                                                else None),
                 "events": signal.events.all(), "overdue": service.is_overdue(signal),
                 "labels": service.observation_labels(signal.observations),
+                "reported": service.reported_rows(signal),
+                "can_take_over": bool(signal.resident_id) and policy.can(self.request.user, "resident.change",
+                                                                         signal.resident),
                 "route_wijken": policy.visible(self.request.user, Wijk)
                 if signal.wijk_id is None and policy.can(self.request.user, "signal.central_queue") else None}
 
     def post(self, request, pk):
         signal = self._signal()
+        if "take_over" in request.POST:
+            try:
+                service.take_over_contact(request.user, signal.pk, request.POST["take_over"],
+                                          route=self.route_name())
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Overgenomen in het inwonerrecord."))
+            return redirect("vinden:signal_detail", pk=signal.pk)
         if "route_to" in request.POST:
             wijk = policy.visible(request.user, Wijk).filter(pk=request.POST.get("route_to") or 0).first()
             try:

@@ -20,6 +20,7 @@ TITLES = {
     405: gettext_lazy("Methode niet toegestaan"),
     409: gettext_lazy("Conflict"),
     415: gettext_lazy("Niet-ondersteund formaat"),
+    422: gettext_lazy("Niet te verwerken"),
     429: gettext_lazy("Te veel verzoeken"),
 }
 

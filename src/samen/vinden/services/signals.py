@@ -8,6 +8,8 @@ touch of the resident's record writes the access log.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,10 +121,12 @@ def _person(data: dict) -> matching.Person:
 
 
 def _find_resident(gemeente: Gemeente, data: dict) -> Resident | None:
-    if not data["postcode"] or data["house_number"] is None:
+    """An existing record of the same person (vinden.matching). Without a house number only records
+    without one are candidates: the same "somewhere in 1211AB" (nobody named, or the same name)."""
+    if not data["postcode"]:
         return None
     candidates = Resident.objects.filter(gemeente=gemeente, postcode=data["postcode"],
-                                         house_number=data["house_number"])
+                                         house_number=data["house_number"]).order_by("pk")
     person = _person(data)
     for resident in candidates:
         if matching.same_person(person, matching.Person(resident.postcode, resident.house_number,
@@ -132,26 +136,42 @@ def _find_resident(gemeente: Gemeente, data: dict) -> Resident | None:
     return None
 
 
-def _resident_for(gemeente, data, buurt) -> tuple[Resident | None, bool]:
-    """The resident the signal is about: an existing record of the same person, else a new one; and whether
-    the record is new.
+RESIDENT_FIELDS = ("name", "postcode", "house_number", "house_number_addition", "birth_year", "phone", "email")
+# What a report may bring that an existing record does not say; the worker confirms it (take_over_contact).
+CONTACT_FIELDS = ("name", "birth_year", "phone", "email")
 
-    Only what the form asked for is stored; an anonymous worry about an address keeps only the address."""
+
+def _resident_for(gemeente, data, buurt) -> tuple[Resident | None, bool, dict]:
+    """The resident the signal is about, whether the record is new, and what the report says that differs
+    from an existing record.
+
+    A report never changes an existing record (issue 11): a public form or an organisation's key could
+    otherwise write anyone's phone number into a resident's record. A new record keeps only what the form
+    asked for; an anonymous worry about an address keeps only the address."""
     personal = any(data[k] for k in ("name", "postcode", "phone", "email"))
     if not personal:
-        return None, False
+        return None, False, {}
     resident = _find_resident(gemeente, data)
-    new = resident is None
-    if new:
-        resident = Resident(gemeente=gemeente)
-    for name in ("name", "postcode", "house_number", "house_number_addition", "birth_year", "phone", "email"):
-        value = data[name]
-        # Fill what is unknown; never overwrite what an earlier reporter recorded.
-        if value not in (None, "") and getattr(resident, name) in (None, ""):
-            setattr(resident, name, value)
-    resident.buurt = buurt
+    if resident is not None:
+        return resident, False, reported_differences(resident, data)
+    resident = Resident(gemeente=gemeente, buurt=buurt)
+    for name in RESIDENT_FIELDS:
+        if data[name] not in (None, ""):
+            setattr(resident, name, data[name])
     resident.save()
-    return resident, new
+    return resident, True, {}
+
+
+def reported_differences(resident: Resident, data: dict) -> dict:
+    """The contact details of a report that the record lacks or has otherwise (a name only where the record
+    has none: matching is tolerant on spelling)."""
+    out = {}
+    for name in CONTACT_FIELDS:
+        value, known = data.get(name), getattr(resident, name)
+        if value in (None, "") or value == known or (name == "name" and known):
+            continue
+        out[name] = value
+    return out
 
 
 def _open_signal_for(resident: Resident | None, exclude: int | None = None) -> Signal | None:
@@ -161,44 +181,64 @@ def _open_signal_for(resident: Resident | None, exclude: int | None = None) -> S
             .order_by("created_at").first())
 
 
+class IdempotencyKeyReused(Exception):
+    """The Idempotency-Key was used before for a different report: refused, nothing stored."""
+
+
+def fingerprint(cleaned: dict) -> str:
+    """The same report gives the same fingerprint, however its JSON was spelled."""
+    canonical = json.dumps({**cleaned, "observations": sorted(cleaned["observations"])}, sort_keys=True,
+                           default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, cleaned: dict) -> Submission:
+    if record.fingerprint and record.fingerprint != fingerprint(cleaned):
+        raise IdempotencyKeyReused
+    return Submission(record.signal, created=False)
+
+
 def submit_signal(gemeente: Gemeente, *, channel: str, data: dict, reporter: User | None = None,
                   organisation: Organisation | None = None, idempotency: tuple[str, str] | None = None) -> Submission:
-    """Take in a signal from any channel. ``idempotency`` = (scope, key): a retry returns the first signal."""
+    """Take in a signal from any channel. ``idempotency`` = (scope, key): a retry returns the first signal; the
+    same key with a different report raises IdempotencyKeyReused."""
     cleaned = clean(data)
     if idempotency:
         existing = IdempotencyRecord.objects.filter(scope=idempotency[0], key=idempotency[1]).select_related(
             "signal__wijk").first()
         if existing:
-            return Submission(existing.signal, created=False)
+            return _replay(existing, cleaned)
     try:
         with transaction.atomic():
             signal = _store(gemeente, channel, cleaned, reporter, organisation)
             if idempotency:
-                IdempotencyRecord.objects.create(scope=idempotency[0], key=idempotency[1], signal=signal)
+                IdempotencyRecord.objects.create(scope=idempotency[0], key=idempotency[1], signal=signal,
+                                                 fingerprint=fingerprint(cleaned))
     except IntegrityError:
         if not idempotency:
             raise
         record = IdempotencyRecord.objects.select_related("signal__wijk").get(scope=idempotency[0],
                                                                               key=idempotency[1])
-        return Submission(record.signal, created=False)
+        return _replay(record, cleaned)
     return Submission(signal, created=True)
 
 
 def _store(gemeente, channel, data, reporter, organisation) -> Signal:
     buurt, wijk, network = _place(gemeente, data)
-    resident, new_resident = _resident_for(gemeente, data, buurt)
+    resident, new_resident, reported = _resident_for(gemeente, data, buurt)
     linked = None if new_resident else _open_signal_for(resident)  # a new record has no signals yet
     signal = Signal.objects.create(
         gemeente=gemeente, channel=channel, resident=resident, age_group=data["age_group"], wijk=wijk, buurt=buurt,
         network=network, observations=data["observations"], description=data["description"],
         consent=data["consent"], reporter=reporter if getattr(reporter, "is_authenticated", False) else None,
         reporter_organisation=organisation or getattr(reporter, "organisation", None), linked_to=linked,
+        reported_contact=reported,
         triage_deadline=calendar.add_working_days(timezone.localdate(), gemeente.triage_working_days))
     label = reporter.get_username() if getattr(reporter, "is_authenticated", False) else (
         organisation.name if organisation else _("anoniem"))
     SignalEvent.objects.create(signal=signal, by=signal.reporter, by_label=label[:150], to_status=Status.NEW,
                                reason=_("ontvangen via %(channel)s") % {"channel": signal.get_channel_display()})
-    if resident is not None:
+    if new_resident:  # a match changes nothing in the record and shows nothing of it: no entry
         accesslog.record(actor=reporter, action=AccessAction.CREATE, records=[resident], purpose=Purpose.TRIAGE,
                          route=f"vinden:{channel}", channel=label)
     notifications.signal_received(signal)
@@ -314,4 +354,36 @@ def route_to_wijk(user: User, pk: int, wijk) -> Signal:
                                to_status=signal.status,
                                reason=_("naar %(wijk)s gestuurd") % {"wijk": wijk.display_name})
     notifications.signal_received(signal)
+    return signal
+
+
+def reported_rows(signal: Signal) -> list[dict]:
+    """For the signal page: what the report said next to what the record says, per field."""
+    if signal.resident is None:
+        return []
+    return [{"field": name, "label": Resident._meta.get_field(name).verbose_name, "reported": value,
+             "record": getattr(signal.resident, name)}
+            for name, value in signal.reported_contact.items() if name in CONTACT_FIELDS]
+
+
+@transaction.atomic
+def take_over_contact(user: User, pk: int, field: str, *, route: str = "") -> Signal:
+    """A worker confirms what a report said that the resident record lacks (or has otherwise) and takes it
+    into the record: a change through core.services.residents, by this worker, logged as a change."""
+    from samen.core.services import residents
+
+    signal = policy.visible(user, Signal).select_for_update().select_related("resident").get(pk=pk)
+    if signal.resident is None or field not in signal.reported_contact:
+        raise ValidationError({"take_over": [_("Er is niets over te nemen.")]})
+    if not policy.can(user, "resident.change", signal.resident):
+        raise PermissionDenied(_("U mag de gegevens van deze inwoner niet wijzigen."))
+    residents.change_resident(user, signal.resident.pk, {field: signal.reported_contact[field]},
+                              purpose=Purpose.TRIAGE, route=route or "vinden:signal_detail")
+    label = str(Resident._meta.get_field(field).verbose_name)
+    signal.reported_contact = {k: v for k, v in signal.reported_contact.items() if k != field}
+    signal.save(update_fields=["reported_contact"])
+    SignalEvent.objects.create(signal=signal, by=user, by_label=user.get_username(), from_status=signal.status,
+                               to_status=signal.status,
+                               reason=_("gemeld gegeven overgenomen in het inwonerrecord: %(field)s")
+                               % {"field": label})
     return signal
