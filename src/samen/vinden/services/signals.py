@@ -372,7 +372,7 @@ def take_over_contact(user: User, pk: int, field: str, *, route: str = "") -> Si
     into the record: a change through core.services.residents, by this worker, logged as a change."""
     from samen.core.services import residents
 
-    signal = policy.visible(user, Signal).select_for_update().select_related("resident").get(pk=pk)
+    signal = policy.visible(user, Signal).select_for_update().get(pk=pk)  # no join: PostgreSQL locks no outer side
     if signal.resident is None or field not in signal.reported_contact:
         raise ValidationError({"take_over": [_("Er is niets over te nemen.")]})
     if not policy.can(user, "resident.change", signal.resident):
