@@ -4,6 +4,7 @@ refuses a reused Idempotency-Key with another body, and a postcode without a hou
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -165,3 +166,15 @@ def test_matching_without_a_house_number():
                                 matching.Person("1211AB", None, name="Anna de Vries"))
     assert not matching.same_person(street, matching.Person("1211AB", 3))
     assert not matching.same_person(matching.Person("", None), matching.Person("", None))
+
+
+def test_the_thank_you_pages_say_the_same_for_a_linked_report(hilversum, pronk):
+    pages = []
+    for number, name in ((7, "J. Pronk"), (13, "K. Smit")):
+        response = Client(REMOTE_ADDR=f"10.4.4.{number}").post(reverse("vinden:concern"), {
+            "postcode": "1211BJ", "house_number": str(number), "name": name, "description": "Zorgen"})
+        assert response.status_code == 200
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        pages.append(re.sub(r'nonce="[^"]+"', "", page))
+    assert Signal.objects.filter(channel="resident_concern", linked_to__isnull=False).count() == 1
+    assert pages[0] == pages[1]
