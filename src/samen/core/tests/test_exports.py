@@ -46,8 +46,8 @@ def _catalogue(hilversum):
 
 
 def _monitor(hilversum):
-    from samen.weten.services.demo import load_monitor_demo
     from samen.weten.models import Wave
+    from samen.weten.services.demo import load_monitor_demo
 
     if not Wave.objects.filter(gemeente=hilversum).exists():
         load_monitor_demo(hilversum, years=(2022,), n=1500)
