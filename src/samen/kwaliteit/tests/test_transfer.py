@@ -415,3 +415,15 @@ def test_a_providers_import_sends_one_summary_to_the_regisseurs(demo_user, mailo
     assert report.ok and report.pending == 3
     assert len(mailoutbox) == 1 and "3 activiteiten" in mailoutbox[0].subject
     assert "regisseur@example.invalid" in mailoutbox[0].to
+
+
+def test_a_catalogue_changed_since_the_preview_is_not_imported(client_as, hilversum):
+    client = client_as("regisseur")
+    before = counts()
+    preview = client.post(reverse("kwaliteit:import"), {"file": SimpleUploadedFile("v.csv", EXAMPLE)}, follow=True)
+    Activity.objects.filter(gemeente=hilversum, status=Activity.Status.PUBLISHED).order_by("pk").first().delete()
+    after_delete = counts()
+    response = client.post(reverse("kwaliteit:import_confirm"), {"token": preview.context["token"], "confirm": "1"},
+                           follow=True)
+    assert "De gegevens zijn veranderd sinds het bestand werd ingelezen" in response.content.decode()
+    assert counts() == after_delete != before
