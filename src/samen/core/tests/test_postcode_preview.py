@@ -24,7 +24,8 @@ def table(gemeente):
 
 def current_csv(gemeente, drop: int = 0, extra: str = "") -> bytes:
     words = {"all": "alle", "even": "even", "odd": "oneven"}
-    rows = [f"{p};{a};{b};{words[parity]};{code};{street}\n" for p, a, b, parity, code, street in table(gemeente)[drop:]]
+    rows = [f"{p};{a};{b};{words[parity]};{code};{street}\n"
+            for p, a, b, parity, code, street in table(gemeente)[drop:]]
     return (CSV + "".join(rows) + extra).encode()
 
 
