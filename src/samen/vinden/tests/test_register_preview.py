@@ -62,7 +62,9 @@ def test_regisseur_sees_who_leaves_and_which_visits_lapse_before_anything_change
     page = client.get(response["Location"]).content.decode()
     assert f"U gaat {leaving} mensen uit het register halen, {lapse} open bezoeken vervallen." in page
     assert gone in page
-    token = PendingImport.objects.get(kind="register").token
+    pending = PendingImport.objects.get(kind="register")
+    assert (pending.summary["imported"], pending.summary["removed"]) == (len(zuid) - 1, leaving)
+    token = pending.token
     done = client.post(reverse("visits:register_confirm"), {"token": token, "confirm": "1"}, follow=True)
     assert f"{leaving} uit het register" in done.content.decode()
     assert RegisterEntry.objects.filter(active=True).count() == len(zuid) - 1
