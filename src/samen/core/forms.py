@@ -74,8 +74,23 @@ class AccessLogFilterForm(UtrechtFormMixin, forms.Form):
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class UploadField(forms.FileField):
+    """A file upload within the size limit of every upload (core.tabular.max_upload_bytes)."""
+
+    def clean(self, *args, **kwargs):
+        from django.utils.translation import gettext
+
+        from samen.core import tabular
+
+        upload = super().clean(*args, **kwargs)
+        if upload and upload.size > tabular.max_upload_bytes():
+            raise forms.ValidationError(gettext("Het bestand is groter dan %(mb)s MB; splits het of laat overbodige "
+                                                "kolommen weg.") % {"mb": f"{tabular.max_upload_bytes() / 2**20:g}"})
+        return upload
+
+
 class PostcodeImportForm(UtrechtFormMixin, forms.Form):
-    file = forms.FileField(label=_("CSV-bestand"),
+    file = UploadField(label=_("CSV- of Excel-bestand"),
                            help_text=_("Kolommen: postcode, huisnummer_van, huisnummer_tot, buurtcode; "
                                        "optioneel pariteit (alle/even/oneven) en straat."))
 

@@ -299,3 +299,31 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only: entries cannot be deleted.")
+
+
+class PendingImport(models.Model):
+    """An uploaded file that has been read and checked but not applied yet (preview and confirm).
+
+    The parsed rows wait here, for the user who uploaded them only, until they confirm or the token
+    expires. ``fingerprint`` is a hash of the data the import would replace, taken at upload: confirming
+    is refused when the data changed in between, so what the preview showed is what happens.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=40)  # the import's name, e.g. "register", "postcodes", "catalogue"
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField()
+    summary = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    gemeente_path = "gemeente"
+
+    class Meta:
+        verbose_name = _("import in afwachting")
+        verbose_name_plural = _("imports in afwachting")
+
+    def __str__(self):
+        return f"{self.kind} by {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"

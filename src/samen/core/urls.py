@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samen.core.views import auth, gemeente, pages, residents, users
+from samen.core.views import auth, gemeente, importing, pages, residents, users
 
 app_name = "core"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("inwoners/<int:pk>/verwijderen/", residents.ResidentDeleteView.as_view(), name="resident_delete"),
     path("toegangslog/", pages.AccessLogView.as_view(), name="accesslog"),
     path("beheer/postcodes/", pages.PostcodeImportView.as_view(), name="postcode_import"),
+    path("beheer/postcodes/overzicht/", importing.PostcodeConfirmView.as_view(), name="postcode_confirm"),
     path("beheer/instellingen/", gemeente.GemeenteSettingsView.as_view(), name="gemeente_settings"),
     path("beheer/gebruikers/", users.UserListView.as_view(), name="user_list"),
     path("beheer/gebruikers/nieuw/", users.UserCreateView.as_view(), name="user_create"),

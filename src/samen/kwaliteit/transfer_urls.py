@@ -6,6 +6,7 @@ from samen.kwaliteit.views import transfer
 
 urlpatterns = [
     path("import/", transfer.ImportView.as_view(), name="import"),
+    path("import/overzicht/", transfer.ImportConfirmView.as_view(), name="import_confirm"),
     path("import/voorbeeld.csv", transfer.ImportExampleView.as_view(), name="import_example"),
     path("export.csv", transfer.ExportCsvView.as_view(), name="export_csv"),
     path("agenda.ics", transfer.FeedView.as_view(), name="feed"),

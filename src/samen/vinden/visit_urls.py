@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.VisitListView.as_view(), name="visit_list"),
     path("<int:pk>/melden/", views.VisitReportView.as_view(), name="visit_report"),
     path("register/", views.RegisterImportView.as_view(), name="register_import"),
+    path("register/overzicht/", views.RegisterConfirmView.as_view(), name="register_confirm"),
     path("rondes/", views.RoundListView.as_view(), name="round_list"),
     path("rondes/nieuw/", views.RoundCreateView.as_view(), name="round_create"),
     path("rondes/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from samen.core import policy
-from samen.core.forms import UtrechtFormMixin
+from samen.core import policy, tabular
+from samen.core.forms import UploadField, UtrechtFormMixin
 from samen.core.models import Wijk
+from samen.core.views.importing import ConfirmImportView, to_preview
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden.services import visits as service
 from samen.vinden.visit_models import MAX_WISHES, Visit, VisitRound, VisitStatus
@@ -37,9 +38,21 @@ def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
 # --- forms -----------------------------------------------------------------------------------------
 
 class RegisterImportForm(UtrechtFormMixin, forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV-bestand uit de basisregistratie"),
-                           help_text=gettext_lazy("Kolommen: naam, postcode, huisnummer, geboortedatum; "
-                                                  "optioneel toevoeging en adres."))
+    file = UploadField(label=gettext_lazy("Bestand uit de basisregistratie (CSV of Excel)"),
+                       help_text=gettext_lazy("Kolommen: naam, postcode, huisnummer, geboortedatum; "
+                                              "optioneel toevoeging en adres."))
+    scope = forms.ChoiceField(label=gettext_lazy("Dit bestand bevat"), required=False,
+                              help_text=gettext_lazy("Bevat het bestand één wijk, dan verandert alleen het register "
+                                                     "van die wijk; de andere wijken blijven zoals ze zijn."))
+
+    def __init__(self, *args, gemeente, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.wijken = {w.code: w for w in Wijk.objects.filter(gemeente=gemeente).order_by("code")}
+        self.fields["scope"].choices = [("", _("de hele gemeente"))] + [
+            (code, _("alleen wijk %(wijk)s") % {"wijk": wijk.display_name}) for code, wijk in self.wijken.items()]
+
+    def clean_scope(self):
+        return self.wijken.get(self.cleaned_data.get("scope") or "")
 
 
 class RoundForm(UtrechtFormMixin, forms.Form):
@@ -105,16 +118,35 @@ class RegisterImportView(PolicyMixin, FormView):
         count = RegisterEntry.objects.filter(gemeente=self.request.user.gemeente_id, active=True).count()
         return {**super().get_context_data(**kwargs), "register_count": count}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "gemeente": self.request.user.gemeente}
+
     def form_valid(self, form):
-        report = service.import_register(self.request.user.gemeente, form.cleaned_data["file"].read(),
-                                         actor=self.request.user, route=self.route_name())
-        if not report.ok:
-            return self.render_to_response(self.get_context_data(form=form, report=report), status=400)
-        messages.success(self.request, _(
-            "Register ingelezen: %(total)s inwoners van 75+, %(added)s nieuw, %(removed)s uit het register, "
-            "%(young)s jonger dan 75 overgeslagen.") % {"total": report.imported, "added": report.added,
-                                                       "removed": report.removed, "young": report.too_young})
-        return redirect("visits:register_import")
+        upload = form.cleaned_data["file"]
+        plan = service.plan_register(self.request.user.gemeente, upload.read(), filename=upload.name,
+                                     wijk=form.cleaned_data["scope"])
+        if not plan.ok:
+            return self.render_to_response(self.get_context_data(form=form, report=plan.report), status=400)
+        pending = service.stage_register_plan(self.request.user, plan, route=self.route_name())
+        return to_preview("visits:register_confirm", pending)
+
+
+class RegisterConfirmView(ConfirmImportView):
+    """What the extract will change (who leaves, which open visits lapse); applied only when confirmed."""
+
+    capability = "visit.import"
+    template_name = "vinden/visits/register_confirm.html"
+    kind = service.REGISTER_IMPORT
+    upload_url = "visits:register_import"
+
+    def confirm(self, user, token):
+        return service.confirm_register_import(user, token, route=self.route_name())
+
+    def success_message(self, report) -> str:
+        return _("Register ingelezen: %(total)s inwoners van 75+, %(added)s nieuw, %(removed)s uit het register, "
+                 "%(cancelled)s open bezoeken vervallen, %(young)s jonger dan 75 overgeslagen.") % {
+            "total": report.imported, "added": report.added, "removed": report.removed,
+            "cancelled": report.visits_cancelled, "young": report.too_young}
 
 
 # --- rounds ----------------------------------------------------------------------------------------
@@ -216,9 +248,8 @@ class RoundLettersCsvView(RoundMixin, View):
     def get(self, request, pk):
         round_ = self.get_round()
         rows = service.letters(request.user, round_, route=self.route_name())
-        response = HttpResponse(service.letters_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="uitnodigingen-{round_.wijk.code}-{round_.year}.csv"'
-        return response
+        return tabular.csv_response(service.letters_rows(rows),
+                                    f"uitnodigingen-{round_.wijk.code}-{round_.year}.csv")
 
 
 class RoundLettersPdfView(RoundMixin, View):

@@ -4,8 +4,6 @@ Only aggregates leave this module, all from services.monitor (suppression includ
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
@@ -14,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from samen.core import policy
+from samen.core import policy, tabular
 from samen.core.models import Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.weten import charts
@@ -77,17 +75,15 @@ class FiguresCsvView(PolicyMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         breakdown = tuple(b for b in request.GET.get("uitsplitsing", "").split(",") if b in monitor.BREAKDOWNS)
         rows = monitor.figures(request.user.gemeente, request.user, breakdown=breakdown)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="monitor-{timezone.localdate()}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["niveau", "gebiedscode", "gebied", "jaar", "leeftijdsgroep", "geslacht", "indicator", "n",
-                         "schatting", "ondergrens_95", "bovengrens_95", "onderdrukt"])
+        table = [["niveau", "gebiedscode", "gebied", "jaar", "leeftijdsgroep", "geslacht", "indicator", "n",
+                  "schatting", "ondergrens_95", "bovengrens_95", "onderdrukt"]]
         for f in rows:
-            writer.writerow([f.level, f.area_code, f.area_name, f.year, f.age_group, f.sex, f.indicator, f.n,
-                             "" if f.suppressed else f"{f.estimate:.4f}",
-                             "" if f.suppressed else f"{f.ci_low:.4f}",
-                             "" if f.suppressed else f"{f.ci_high:.4f}", "ja" if f.suppressed else "nee"])
-        return response
+            table.append([f.level, f.area_code, f.area_name, f.year, f.age_group, f.sex, f.indicator, f.n,
+                          "" if f.suppressed else f"{f.estimate:.4f}",
+                          "" if f.suppressed else f"{f.ci_low:.4f}",
+                          "" if f.suppressed else f"{f.ci_high:.4f}", "ja" if f.suppressed else "nee"])
+        # Numbers stay numbers; area names (typed by people) are guarded against formulas (core.tabular).
+        return tabular.csv_response(table, f"monitor-{timezone.localdate()}.csv", delimiter=",", bom=False)
 
 
 class FactsheetView(PolicyMixin, TemplateView):

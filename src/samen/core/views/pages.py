@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from samen.core import policy
@@ -135,8 +133,11 @@ class PostcodeImportView(PolicyMixin, FormView):
         return {**super().get_context_data(**kwargs), "range_count": count}
 
     def form_valid(self, form):
-        report = geography.import_postcodes(self.request.user.gemeente, form.cleaned_data["file"].read())
-        if not report.ok:
-            return self.render_to_response(self.get_context_data(form=form, report=report), status=400)
-        messages.success(self.request, _("%(count)s postcodereeksen ingelezen.") % {"count": report.imported})
-        return redirect("core:postcode_import")
+        upload = form.cleaned_data["file"]
+        plan = geography.plan_postcodes(self.request.user.gemeente, upload.read(), upload.name)
+        if not plan.ok:
+            return self.render_to_response(self.get_context_data(form=form, report=plan.report), status=400)
+        pending = geography.stage_postcode_plan(self.request.user, plan)
+        response = redirect("core:postcode_confirm")  # the preview (core.views.importing.PostcodeConfirmView)
+        response["Location"] += f"?token={pending.token}"
+        return response

@@ -14,9 +14,7 @@ export can be edited and imported again (docs/catalogus-import.md).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,12 +26,14 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from samen.core import policy
+from samen.core import policy, tabular
 from samen.core.models import Gemeente, Organisation, User
 from samen.core.reports import ImportReport
+from samen.core.services import pending_imports
+from samen.core.services.pending_imports import PendingImportError
 from samen.kwaliteit import schedule
 from samen.kwaliteit.forms import initial_from
-from samen.kwaliteit.models import Activity, Intervention
+from samen.kwaliteit.models import Activity, ActivityVersion, Intervention
 from samen.kwaliteit.review import VersionStatus
 from samen.kwaliteit.services import catalogue
 from samen.kwaliteit.vocabulary import CostType, Interest, Language, LonelinessKind, TargetGroup
@@ -90,14 +90,11 @@ HEADERS = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS = ("organisatie", "titel", "omschrijving", "datum", "begintijd", "doelgroepen", "interesses")
 COLUMN_OF_FIELD = {c.field: c.name for c in COLUMNS if c.field}
 LIST_SEPARATOR = "|"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-TRUE_WORDS = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
-FALSE_WORDS = {"nee", "n", "no", "false", "onwaar", "0", ""}
+MAX_INT = 2**31 - 1  # the range of the integer columns in the database
+CATALOGUE_IMPORT = "catalogue"  # the kind of its PendingImport
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d-%m-%y")
 TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 COST_WORDS = {"bedrag": CostType.AMOUNT, "donatie": CostType.DONATION, "vrije gift": CostType.DONATION}
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "demo" / "activiteiten_voorbeeld.csv"
 
 
@@ -136,80 +133,22 @@ class _Row:
 
 
 def read_table(content: bytes | str, filename: str, report: ImportReport) -> list[list[str]] | None:
-    """The file as rows of text cells (the header first); None with a reported problem."""
-    name = (filename or "").lower()
-    if isinstance(content, bytes) and (name.endswith(EXCEL_SUFFIXES) or content[:4] == b"PK\x03\x04"):
-        return _read_excel(content, report)
-    if name.endswith(".xls"):
-        report.add(0, "-", _("oude Excel-bestanden (.xls) worden niet gelezen; sla het op als .xlsx of CSV."))
-        return None
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            report.add(0, "-", _("het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8 of als .xlsx."))
-            return None
-    content = content.lstrip("\ufeff")
-    first = content.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(content), delimiter=delimiter))
-
-
-def _read_excel(content: bytes, report: ImportReport) -> list[list[str]] | None:
-    from openpyxl import load_workbook
-
+    """The file as rows of text cells (the header first); None with a reported problem (core.tabular)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        report.add(0, "-", _("het bestand kan niet als Excel (.xlsx) worden gelezen (%(error)s).")
-                   % {"error": str(exc)[:200]})
+        return tabular.read_rows(content, filename)
+    except tabular.TableProblem as problem:
+        report.add(problem.row, problem.column, problem.message)
         return None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_excel_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _excel_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time.min else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return f"{value:%H:%M}"
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _normalise_header(value: str) -> str:
-    return re.sub(r"[\s\-]+", "_", (value or "").strip().lower())
 
 
 def _check_header(header: list[str], report: ImportReport) -> dict[str, int] | None:
     """Column name → position; one problem naming every missing, unknown and doubled column."""
-    names = [_normalise_header(h) for h in header]
-    known = set(HEADERS)
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    unknown = [header[i].strip() for i, n in enumerate(names) if n and n not in known]  # blank: ignored
-    doubled = sorted({n for n in names if n in known and names.count(n) > 1})
-    parts = []
-    if missing:
-        parts.append(_("deze kolommen ontbreken: %(columns)s") % {"columns": ", ".join(missing)})
-    if unknown:
-        parts.append(_("deze kolommen kennen we niet: %(columns)s") % {"columns": ", ".join(unknown)})
-    if doubled:
-        parts.append(_("deze kolommen staan er twee keer in: %(columns)s") % {"columns": ", ".join(doubled)})
-    if parts:
-        report.add(1, _("kopregel"), "; ".join(parts) + ". "
-                   + _("Zie docs/catalogus-import.md voor de kolommen."))
+    found = tabular.map_header(header, dict.fromkeys(HEADERS, ()), REQUIRED_COLUMNS)
+    problem = found.problem(hint=_("Zie docs/catalogus-import.md voor de kolommen."))
+    if problem:
+        report.add(problem.row, problem.column, problem.message)
         return None
-    return {name: index for index, name in enumerate(names)}
+    return found.positions
 
 
 # --- one row -> the form's content -------------------------------------------------------------------
@@ -229,25 +168,16 @@ def _choices_lookup(vocabulary) -> dict[str, str]:
 
 def _parse_cell(column: Column, value: str, context: dict):
     """The form value of one cell; raises ValueError with a Dutch message."""
-    value = (value or "").strip()
-    if value[:1] == "'" and _needs_guard(value[1:]):  # the export's guard against formulas (see _safe)
-        value = value[1:]
+    value = tabular.unguard((value or "").strip())  # the export's guard against formulas
     kind = column.kind
     if kind == "text":
         return value
     if kind == "bool":
-        word = value.lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise ValueError(_("'%(value)s' is geen ja of nee.") % {"value": value})
+        return tabular.parse_bool(value)
     if not value:
         return [] if kind in ("list", "interventions") else ""
     if kind == "int":
-        if not value.isdigit():
-            raise ValueError(_("'%(value)s' is geen heel getal.") % {"value": value})
-        return int(value)
+        return tabular.parse_int(value, minimum=0, maximum=MAX_INT)
     if kind == "date":
         for fmt in DATE_FORMATS:
             try:
@@ -314,37 +244,96 @@ def _defaults(raw: dict) -> dict:
 # --- the import ------------------------------------------------------------------------------------
 
 
-def import_activities(user: User, content: bytes | str, filename: str = "", *,
-                      dry_run: bool = False) -> CatalogueImportReport:
-    """Read, check and (unless ``dry_run``) store every row of the file; with any problem nothing is stored."""
-    report = CatalogueImportReport(dry_run=dry_run)
+@dataclass
+class CataloguePlan:
+    """A checked file and what it would do; ``apply_catalogue_plan`` submits its rows."""
+
+    user: User
+    rows: list[_Row]
+    report: CatalogueImportReport
+    fingerprint: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    def summary(self) -> dict:
+        def titles(rows):
+            return [{"row": r.number, "title": r.raw.get("title", ""), "organisation": r.organisation.name}
+                    for r in rows[:PREVIEW_ROWS]]
+
+        new = [r for r in self.rows if r.activity is None]
+        changed = [r for r in self.rows if r.activity is not None and not r.unchanged]
+        review = not policy.can(self.user, "catalogue.review")
+        return {"created": len(new), "changed": len(changed), "unchanged": self.report.unchanged,
+                "new_rows": titles(new), "changed_rows": titles(changed), "needs_review": review}
+
+
+PREVIEW_ROWS = 200
+
+
+def catalogue_fingerprint(gemeente: Gemeente) -> str:
+    """What an import could change: every activity of the municipality and every version waiting."""
+    activities = Activity.objects.filter(gemeente=gemeente).order_by("pk").values_list(
+        "pk", "organisation_id", "status", "title")
+    versions = (ActivityVersion.objects.filter(activity__gemeente=gemeente).order_by("pk")
+                .values_list("pk", "activity_id", "status"))
+    return pending_imports.fingerprint([*(["a", *a] for a in activities), *(["v", *v] for v in versions)])
+
+
+def plan_activities(user: User, content: bytes | str, filename: str = "") -> CataloguePlan:
+    """Read and check every row of the file and compare it with the catalogue; nothing is stored."""
+    report = CatalogueImportReport(dry_run=True)
+    plan = CataloguePlan(user, [], report)
     if not policy.can(user, "catalogue.edit"):
         report.add(0, "-", _("u mag geen activiteiten invoeren."))
-        return report
+        return plan
     table = read_table(content, filename, report)
     if table is None:
-        return report
+        return plan
     if not table:
         report.add(1, "-", _("het bestand is leeg."))
-        return report
+        return plan
     positions = _check_header(table[0], report)
     if positions is None:
-        return report
+        return plan
+    plan.fingerprint = catalogue_fingerprint(user.gemeente)
     rows = _parse_rows(user, table[1:], positions, report)
     if report.ok and not rows:
         report.add(2, "-", _("het bestand bevat geen activiteiten."))
     if not report.ok:
-        return report
+        return plan
     for row in rows:
         _compare(user.gemeente, row)
+    plan.rows = rows
     report.unchanged = sum(row.unchanged for row in rows)
     report.created = sum(row.activity is None for row in rows)
     report.changed = len(rows) - report.unchanged - report.created
     report.imported = report.created + report.changed
-    if dry_run:
-        return report
+    return plan
+
+
+def import_activities(user: User, content: bytes | str, filename: str = "", *,
+                      dry_run: bool = False) -> CatalogueImportReport:
+    """Read, check and (unless ``dry_run``) store every row of the file; with any problem nothing is stored."""
+    plan = plan_activities(user, content, filename)
+    if plan.ok and not dry_run:
+        apply_catalogue_plan(plan)
+    plan.report.dry_run = dry_run
+    return plan.report
+
+
+def apply_catalogue_plan(plan: CataloguePlan) -> CatalogueImportReport:
+    """Submit the plan's rows in one transaction (catalogue.submit: the user's role decides the review);
+    refused (PendingImportError) when the catalogue changed since the plan was made."""
+    user, report = plan.user, plan.report
+    report.dry_run = False
     with transaction.atomic():
-        for row in rows:
+        Activity.objects.select_for_update().filter(gemeente=user.gemeente).exists()
+        if catalogue_fingerprint(user.gemeente) != plan.fingerprint:
+            raise PendingImportError(_("De catalogus is veranderd sinds het bestand werd ingelezen. Er is niets "
+                                       "veranderd; lees het bestand opnieuw in."))
+        for row in plan.rows:
             if row.unchanged:
                 continue
             try:
@@ -361,6 +350,32 @@ def import_activities(user: User, content: bytes | str, filename: str = "", *,
 
             notify.import_waiting(user, report.pending)
     return report
+
+
+def stage_catalogue_plan(plan: CataloguePlan):
+    payload = [[r.number, r.raw, r.organisation.pk, r.activity.pk if r.activity else None, r.unchanged]
+               for r in plan.rows]
+    return pending_imports.stage(plan.user, CATALOGUE_IMPORT, payload, plan.summary(), plan.fingerprint)
+
+
+def confirm_catalogue_import(user: User, token: str) -> CatalogueImportReport:
+    """Submit the rows the user previewed (PendingImportError, in Dutch, when that cannot be)."""
+    with transaction.atomic():
+        pending = pending_imports.claim(user, CATALOGUE_IMPORT, token,
+                                        lambda pending: catalogue_fingerprint(pending.gemeente))
+        organisations = Organisation.objects.in_bulk({item[2] for item in pending.payload})
+        activities = policy.visible(user, Activity).in_bulk({item[3] for item in pending.payload if item[3]})
+        rows = []
+        for number, raw, organisation, activity, unchanged in pending.payload:
+            if activity and activity not in activities:
+                raise PendingImportError(_("U mag activiteit %(id)s niet meer wijzigen.") % {"id": activity})
+            rows.append(_Row(number, raw, organisations[organisation], activities.get(activity) if activity else None,
+                             unchanged=unchanged))
+        summary = pending.summary
+        report = CatalogueImportReport(created=summary["created"], changed=summary["changed"],
+                                       unchanged=summary["unchanged"],
+                                       imported=summary["created"] + summary["changed"])
+        return apply_catalogue_plan(CataloguePlan(user, rows, report, pending.fingerprint))
 
 
 def _parse_rows(user: User, table: list[list[str]], positions: dict[str, int],
@@ -541,26 +556,11 @@ def _cell(column: Column, value, labels: dict | None) -> str:
 
 
 def export_csv(activities: Iterable[Activity]) -> str:
-    """CSV with ';' (what Dutch spreadsheet programs expect) and a byte-order mark, so Excel reads UTF-8."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in export_rows(activities):
-        writer.writerow([_safe(cell) for cell in row])
-    return buffer.getvalue()
+    """CSV with ';' (what Dutch spreadsheet programs expect) and a byte-order mark, so Excel reads UTF-8.
 
-
-def _safe(cell: str) -> str:
-    """No formula runs when the file is opened in a spreadsheet: a cell starting with = + - @ gets a quote
-    in front. The import takes exactly one such quote off again (a cell that starts with quotes before
-    one of those characters gets one more), so every cell survives export → import unchanged."""
-    return "'" + cell if _needs_guard(cell) else cell
-
-
-def _needs_guard(cell: str) -> bool:
-    while cell[:1] == "'":
-        cell = cell[1:]
-    return bool(cell) and cell[0] in FORMULA_STARTS
+    core.tabular guards every cell against formulas; the import takes that guard off again, so every cell
+    survives export → import unchanged."""
+    return tabular.write_csv(export_rows(activities))
 
 
 def public_export(gemeente: Gemeente):

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from samen.core import tabular
 from samen.core.models import Organisation, User
 from samen.kwaliteit.models import Activity, ActivityVersion, Location
 from samen.kwaliteit.review import VersionStatus
@@ -227,7 +228,8 @@ def test_two_rows_for_the_same_activity_are_refused(regisseur):
 
 
 def test_files_that_cannot_be_read(regisseur):
-    assert "UTF-8" in transfer.import_activities(regisseur, "titel;é".encode("latin-1"), "a.csv").problems[0].message
+    # A Windows-1252 file (older Dutch Excel) is read as such: the unknown column is named correctly.
+    assert "niet: é." in transfer.import_activities(regisseur, "titel;é".encode("cp1252"), "a.csv").problems[0].message
     assert ".xlsx" in transfer.import_activities(regisseur, b"\xd0\xcf\x11\xe0", "a.xls").problems[0].message
     assert "Excel" in transfer.import_activities(regisseur, b"PK\x03\x04rubbish", "a.xlsx").problems[0].message
     assert not transfer.import_activities(regisseur, csv_file(), "a.csv").ok  # a header and no rows
@@ -265,8 +267,8 @@ COLUMN = {c.name: c for c in transfer.COLUMNS}
 @given(st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=40).map(str.strip))
 def test_any_text_cell_survives_export_and_import(text):
     """The formula guard (a leading quote) is taken off again exactly."""
-    cell = transfer._safe(transfer._cell(COLUMN["titel"], text, None))
-    assert cell[:1] not in ("=", "+", "-", "@")
+    cell = tabular.guard(transfer._cell(COLUMN["titel"], text, None))
+    assert cell[:1] not in ("=", "+", "-", "@") or tabular.NUMBER_RE.match(cell)  # -3 stays a number
     assert transfer._parse_cell(COLUMN["titel"], cell, {}) == text
 
 
@@ -281,7 +283,7 @@ def test_amounts_and_word_lists_survive_export_and_import(amount, interests, gro
     for name, codes in (("interesses", interests), ("doelgroepen", groups)):
         cell = transfer._cell(COLUMN[name], codes, labels[name])
         assert transfer._parse_cell(COLUMN[name], cell, {}) == codes
-    cell = transfer._safe(transfer._cell(COLUMN["bedrag"], amount, None))
+    cell = tabular.guard(transfer._cell(COLUMN["bedrag"], amount, None))
     assert transfer._parse_cell(COLUMN["bedrag"], cell, {}) == str(amount)
 
 
@@ -341,8 +343,11 @@ def test_regisseur_uploads_a_file_on_the_import_screen(client_as):
     page = client.get(reverse("kwaliteit:import"))
     assert page.status_code == 200 and "herhaling" in page.content.decode()
     upload = SimpleUploadedFile("voorbeeld.csv", EXAMPLE, content_type="text/csv")
-    response = client.post(reverse("kwaliteit:import"), {"file": upload}, follow=True)
-    assert response.status_code == 200
+    preview = client.post(reverse("kwaliteit:import"), {"file": upload}, follow=True)
+    assert preview.status_code == 200 and "5 nieuwe" in preview.content.decode()
+    assert not Activity.objects.filter(title="Online spelletjesavond").exists()  # nothing before confirming
+    response = client.post(reverse("kwaliteit:import_confirm"), {"token": preview.context["token"], "confirm": "1"},
+                           follow=True)
     assert "5 nieuwe" in response.content.decode()
     assert Activity.objects.filter(title="Online spelletjesavond").exists()
 
@@ -362,8 +367,10 @@ def test_the_import_screen_checks_without_storing(client_as):
     client = client_as("regisseur")
     before = counts()
     upload = SimpleUploadedFile("voorbeeld.csv", EXAMPLE, content_type="text/csv")
-    response = client.post(reverse("kwaliteit:import"), {"file": upload, "dry_run": "on"})
+    response = client.post(reverse("kwaliteit:import"), {"file": upload}, follow=True)
     assert response.status_code == 200 and "Er is nog niets opgeslagen" in response.content.decode()
+    assert counts() == before
+    client.post(reverse("kwaliteit:import_confirm"), {"token": response.context["token"], "cancel": "1"})
     assert counts() == before
 
 
@@ -373,7 +380,10 @@ def test_command_imports_and_exports(tmp_path, hilversum):
     out = io.StringIO()
     call_command("catalogue", "import", str(source), "--user", "regisseur", "--dry-run", stdout=out)
     assert "Would import: 5 new" in out.getvalue() and not Activity.objects.filter(title="Schaakclub").exists()
-    call_command("catalogue", "import", str(source), "--user", "regisseur", stdout=out)
+    with pytest.raises(CommandError, match="--yes"):  # no terminal: refuse without --yes
+        call_command("catalogue", "import", str(source), "--user", "regisseur", stdout=out)
+    assert not Activity.objects.filter(title="Schaakclub").exists()
+    call_command("catalogue", "import", str(source), "--user", "regisseur", "--yes", stdout=out)
     assert Activity.objects.filter(title="Online spelletjesavond", status="published").exists()
     call_command("catalogue", "export", "--format", "csv", str(tmp_path / "export.csv"), stdout=out)
     call_command("catalogue", "export", "--format", "ical", str(tmp_path / "agenda.ics"), stdout=out)
@@ -405,3 +415,15 @@ def test_a_providers_import_sends_one_summary_to_the_regisseurs(demo_user, mailo
     assert report.ok and report.pending == 3
     assert len(mailoutbox) == 1 and "3 activiteiten" in mailoutbox[0].subject
     assert "regisseur@example.invalid" in mailoutbox[0].to
+
+
+def test_a_catalogue_changed_since_the_preview_is_not_imported(client_as, hilversum):
+    client = client_as("regisseur")
+    before = counts()
+    preview = client.post(reverse("kwaliteit:import"), {"file": SimpleUploadedFile("v.csv", EXAMPLE)}, follow=True)
+    Activity.objects.filter(gemeente=hilversum, status=Activity.Status.PUBLISHED).order_by("pk").first().delete()
+    after_delete = counts()
+    response = client.post(reverse("kwaliteit:import_confirm"), {"token": preview.context["token"], "confirm": "1"},
+                           follow=True)
+    assert "De gegevens zijn veranderd sinds het bestand werd ingelezen" in response.content.decode()
+    assert counts() == after_delete != before

@@ -7,43 +7,33 @@ catalogue.public_activities() puts on the public site, and anyone may put a wijk
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from samen.core.forms import UtrechtFormMixin
+from samen.core import tabular
+from samen.core.forms import UploadField, UtrechtFormMixin
 from samen.core.models import Organisation, Wijk
 from samen.core.public import public_gemeente
+from samen.core.views.importing import ConfirmImportView, to_preview
 from samen.core.views.mixins import PolicyMixin
 from samen.kwaliteit.services import catalogue, transfer
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
 
 class ActivityImportForm(UtrechtFormMixin, forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=gettext_lazy("Bestand met activiteiten (CSV of Excel)"),
         help_text=gettext_lazy("Eén activiteit per rij, met de kolommen van het voorbeeldbestand. Een CSV-bestand "
                                "mag ; of , als scheidingsteken hebben."))
-    dry_run = forms.BooleanField(label=gettext_lazy("Alleen controleren, nog niets opslaan"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["dry_run"].widget.attrs["class"] = "utrecht-checkbox utrecht-checkbox--html-input"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Het bestand is groter dan 10 MB."))
-        return upload
 
 
 class ImportView(PolicyMixin, FormView):
+    """Upload and check; the preview (ImportConfirmView) shows what will change before anything is stored."""
+
     capability = "catalogue.import"
     http_method_names = ["get", "post"]
     template_name = "kwaliteit/transfer/import.html"
@@ -54,14 +44,23 @@ class ImportView(PolicyMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        report = transfer.import_activities(self.request.user, upload.read(), upload.name,
-                                            dry_run=form.cleaned_data["dry_run"])
-        if not report.ok:
-            return self.render_to_response(self.get_context_data(form=form, report=report), status=400)
-        if report.dry_run:
-            return self.render_to_response(self.get_context_data(form=form, checked=report))
-        messages.success(self.request, _summary(report))
-        return redirect("kwaliteit:import")
+        plan = transfer.plan_activities(self.request.user, upload.read(), upload.name)
+        if not plan.ok:
+            return self.render_to_response(self.get_context_data(form=form, report=plan.report), status=400)
+        return to_preview("kwaliteit:import_confirm", transfer.stage_catalogue_plan(plan))
+
+
+class ImportConfirmView(ConfirmImportView):
+    capability = "catalogue.import"
+    template_name = "kwaliteit/transfer/import_confirm.html"
+    kind = transfer.CATALOGUE_IMPORT
+    upload_url = "kwaliteit:import"
+
+    def confirm(self, user, token):
+        return transfer.confirm_catalogue_import(user, token)
+
+    def success_message(self, report) -> str:
+        return _summary(report)
 
 
 def _summary(report: transfer.CatalogueImportReport) -> str:
@@ -90,11 +89,9 @@ class ExportCsvView(View):
 
     def get(self, request):
         gemeente = public_gemeente(request)
-        body = transfer.export_csv(transfer.public_export(gemeente))
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="activiteiten-{gemeente.code}-{stamp}.csv"'
-        return response
+        return tabular.csv_response(transfer.export_rows(transfer.public_export(gemeente)),
+                                    f"activiteiten-{gemeente.code}-{stamp}.csv")
 
 
 class _FeedView(View):

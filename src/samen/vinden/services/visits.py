@@ -17,9 +17,7 @@ Rules, in short:
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,11 +26,23 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samen.core import accesslog, disclosure, policy
-from samen.core.models import AccessAction, Gemeente, PostcodeRange, Purpose, Resident, User, Wijk
+from samen.core import accesslog, disclosure, policy, tabular
+from samen.core.models import (
+    AccessAction,
+    Buurt,
+    Gemeente,
+    PendingImport,
+    PostcodeRange,
+    Purpose,
+    Resident,
+    User,
+    Wijk,
+)
 from samen.core.reports import ImportReport
 from samen.core.roles import Role
+from samen.core.services import pending_imports
 from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
+from samen.core.services.pending_imports import PendingImportError, fingerprint
 from samen.vinden import matching, visit_workflow
 from samen.vinden.visit_models import (
     DEFAULT_CAPACITY,
@@ -50,7 +60,7 @@ ANSWERS = ("ja", "min of meer", "nee")
 OPEN = (VisitStatus.PLANNED, VisitStatus.NOT_HOME)
 FINAL = (VisitStatus.DECLINED, VisitStatus.VISITED)
 
-# Column names of the extract; the English names are accepted too.
+# Column names of the extract; the English names are accepted too (case and spaces do not matter).
 COLUMNS = {
     "naam": ("naam", "name"),
     "adres": ("adres", "address", "straat"),
@@ -61,18 +71,24 @@ COLUMNS = {
 }
 REQUIRED = ("naam", "postcode", "huisnummer", "geboortedatum")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d")
+REGISTER_IMPORT = "register"  # the kind of its PendingImport
+PREVIEW_NAMES = 200  # the preview names at most this many people who leave the register
 
 
 # --- the register ----------------------------------------------------------------------------------
 
 @dataclass
 class RegisterImportReport(ImportReport):
-    """imported = people in the register after the import; the rest says what changed."""
+    """imported = people in the register after the import; the rest says what changed (or would)."""
 
     added: int = 0
     kept: int = 0
+    changed: int = 0  # kept, with a new buurt
     removed: int = 0
     too_young: int = 0
+    visits_cancelled: int = 0  # open visits of the people who leave
+    wijk: str = ""  # the code of the one wijk the file covers; "" = the whole municipality
+    ignored_columns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -86,15 +102,26 @@ class _Row:
     buurt: object = None
     key: tuple = field(default=())
 
+    def as_payload(self) -> list:
+        return [self.number, self.name, self.postcode, self.house_number, self.addition, self.birth_year,
+                self.buurt.pk]
 
-def _decode(content: bytes | str, report: ImportReport) -> str | None:
-    if isinstance(content, str):
-        return content
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.add(0, "-", _("het bestand is geen UTF-8-tekst (CSV)."))
-        return None
+
+@dataclass
+class RegisterPlan:
+    """A checked extract and what it would change; ``apply_register_plan`` carries it out."""
+
+    gemeente: Gemeente
+    today: datetime.date
+    wijk: Wijk | None
+    rows: list[_Row]
+    report: RegisterImportReport
+    fingerprint: str = ""
+    leaving: list[RegisterEntry] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
 
 
 def _parse_date(raw: str) -> datetime.date | None:
@@ -110,30 +137,24 @@ def _key(name: str, postcode: str, number: int | None, addition: str, birth_year
     return (matching.normalise_name(name), postcode, number, (addition or "").strip().lower(), birth_year)
 
 
-def _parse_rows(gemeente: Gemeente, text: str, today: datetime.date, report: RegisterImportReport) -> list[_Row]:
-    first = text.splitlines()[0] if text else ""
-    reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")
-    header = [h.strip().lower() for h in next(reader, [])]
-    index = {}
-    for column, aliases in COLUMNS.items():
-        for alias in aliases:
-            if alias in header:
-                index[column] = header.index(alias)
-                break
-    missing = [c for c in REQUIRED if c not in index]
-    if missing:
-        report.add(1, ", ".join(missing), _("deze kolommen ontbreken."))
+def _parse_rows(gemeente: Gemeente, table: list[list[str]], today: datetime.date, report: RegisterImportReport,
+                wijk: Wijk | None = None) -> list[_Row]:
+    header = tabular.map_header(table[0] if table else [], COLUMNS, REQUIRED)
+    problem = header.problem(unknown_is_error=False)
+    if problem:  # an extract may be broader than we need: other columns are named, not refused
+        report.add(problem.row, problem.column, problem.message)
         return []
+    report.ignored_columns = header.unknown
+    index = header.positions
     cutoff = datetime.date(today.year - MIN_AGE, 1, 1)  # 75 or older on 1 January of the import year
     rows: list[_Row] = []
     seen: dict[tuple, int] = {}
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
+    for number, values in enumerate(table[1:], start=2):
+        if tabular.is_empty(values):
             continue
 
         def cell(column, values=values):
-            position = index.get(column)
-            return values[position].strip() if position is not None and position < len(values) else ""
+            return tabular.cell(values, index.get(column))
 
         before = len(report.problems) + report.more_problems
         name = cell("naam")
@@ -157,10 +178,11 @@ def _parse_rows(gemeente: Gemeente, text: str, today: datetime.date, report: Reg
             report.add(number, "postcode", str(exc))
             postcode = None
         raw_number = cell("huisnummer")
-        house_number = int(raw_number) if raw_number.isdigit() and 0 < int(raw_number) < 100000 else None
-        if house_number is None:
-            report.add(number, "huisnummer", _("'%(value)s' is geen huisnummer (een heel getal vanaf 1).")
-                       % {"value": raw_number})
+        try:
+            house_number = tabular.parse_int(raw_number, minimum=1, maximum=99999, what=_("huisnummer"))
+        except ValueError as exc:
+            report.add(number, "huisnummer", str(exc))
+            house_number = None
         addition = cell("toevoeging")
         if len(addition) > 10:
             report.add(number, "toevoeging", _("de toevoeging is langer dan 10 tekens."))
@@ -170,6 +192,10 @@ def _parse_rows(gemeente: Gemeente, text: str, today: datetime.date, report: Reg
                 buurt = locate(gemeente, postcode, house_number)
             except UnknownAddress as exc:
                 report.add(number, "postcode", str(exc))
+        if buurt is not None and wijk is not None and buurt.wijk_id != wijk.pk:
+            report.add(number, "postcode", _("dit adres ligt in wijk %(other)s, niet in %(wijk)s; het bestand zou "
+                                             "alleen wijk %(wijk)s bevatten. Kies 'de hele gemeente' of haal de rij "
+                                             "weg.") % {"other": buurt.wijk.display_name, "wijk": wijk.display_name})
         if len(report.problems) + report.more_problems > before:
             continue
         row = _Row(number, name, postcode, house_number, addition, born.year, buurt)
@@ -194,31 +220,152 @@ def _erase_if_unused(entry: RegisterEntry) -> bool:
     return False
 
 
+def register_fingerprint(gemeente: Gemeente) -> str:
+    """What a register import replaces: every entry and every open visit of the municipality."""
+    entries = (RegisterEntry.objects.filter(gemeente=gemeente).order_by("pk")
+               .values_list("pk", "active", "resident_id", "resident__name", "resident__postcode",
+                            "resident__house_number", "resident__house_number_addition", "resident__birth_year",
+                            "resident__buurt_id"))
+    visits = (Visit.objects.filter(resident__gemeente=gemeente, status__in=OPEN).order_by("pk")
+              .values_list("pk", "resident_id", "status"))
+    return fingerprint([*(["e", *e] for e in entries), *(["v", *v] for v in visits)])
+
+
+def plan_register(gemeente: Gemeente, content: bytes | str, *, filename: str = "",
+                  today: datetime.date | None = None, wijk: Wijk | None = None) -> RegisterPlan:
+    """Read and check an extract and work out what it would change; nothing is written.
+
+    With ``wijk`` the file covers that one wijk: every address must lie in it, and only people of that wijk
+    can leave the register."""
+    today = today or timezone.localdate()
+    report = RegisterImportReport(wijk=wijk.code if wijk else "")
+    plan = RegisterPlan(gemeente, today, wijk, [], report)
+    try:
+        table = tabular.read_rows(content, filename)
+    except tabular.TableProblem as problem:
+        report.add(problem.row, problem.column, problem.message)
+        return plan
+    plan.rows = _parse_rows(gemeente, table, today, report, wijk)
+    if not plan.rows and report.ok:
+        report.add(2, "-", _("het bestand bevat geen inwoners van 75 jaar of ouder."))
+    if report.ok:
+        _count(plan)
+    return plan
+
+
+def _count(plan: RegisterPlan) -> None:
+    """Fill the report with what applying the plan would do, and take the fingerprint it relies on."""
+    report = plan.report
+    plan.fingerprint = register_fingerprint(plan.gemeente)
+    entries = _entries_by_key(plan.gemeente)
+    seen = set()
+    for row in plan.rows:
+        entry = entries.get(row.key)
+        if entry is None:
+            report.added += 1
+            continue
+        seen.add(entry.pk)
+        report.kept += 1
+        report.changed += entry.resident.buurt_id != row.buurt.pk
+    plan.leaving = list(_leaving(plan.gemeente, plan.wijk, seen))
+    report.removed = len(plan.leaving)
+    report.visits_cancelled = Visit.objects.filter(resident__in=[e.resident_id for e in plan.leaving],
+                                                   status__in=OPEN).count()
+    report.imported = report.added + RegisterEntry.objects.filter(gemeente=plan.gemeente, active=True).count() \
+        - report.removed + sum(1 for e in entries.values() if not e.active and e.pk in seen)
+
+
+def _entries_by_key(gemeente: Gemeente) -> dict[tuple, RegisterEntry]:
+    return {_key(e.resident.name, e.resident.postcode, e.resident.house_number, e.resident.house_number_addition,
+                 e.resident.birth_year): e
+            for e in RegisterEntry.objects.filter(gemeente=gemeente).select_related("resident")}
+
+
+def _leaving(gemeente: Gemeente, wijk: Wijk | None, seen_ids):
+    """The people in the register (of the wijk the file covers) who are not in the file."""
+    entries = RegisterEntry.objects.filter(gemeente=gemeente, active=True).exclude(pk__in=seen_ids)
+    if wijk is not None:
+        entries = entries.filter(resident__buurt__wijk=wijk)
+    return entries.select_related("resident__buurt__wijk").order_by("resident__name", "pk")
+
+
 def import_register(gemeente: Gemeente, content: bytes | str, *, actor: User | None = None,
-                    today: datetime.date | None = None, route: str = "") -> RegisterImportReport:
-    """Replace the 75+ register with a population register extract, all or nothing.
+                    today: datetime.date | None = None, route: str = "", filename: str = "",
+                    wijk: Wijk | None = None) -> RegisterImportReport:
+    """Replace the 75+ register (or one wijk of it) with a population register extract, all or nothing,
+    without a preview (the demo, tests, ``samen import_register --yes``).
 
     Columns: naam, postcode, huisnummer, geboortedatum; optional toevoeging and adres (read, not kept).
     """
-    today = today or timezone.localdate()
-    report = RegisterImportReport()
-    text = _decode(content, report)
-    if text is None:
-        return report
-    rows = _parse_rows(gemeente, text, today, report)
-    if not rows and report.ok:
-        report.add(2, "-", _("het bestand bevat geen inwoners van 75 jaar of ouder."))
-    if not report.ok:
-        return report
+    plan = plan_register(gemeente, content, filename=filename, today=today, wijk=wijk)
+    if plan.ok:
+        apply_register_plan(plan, actor=actor, route=route)
+    return plan.report
+
+
+def apply_register_plan(plan: RegisterPlan, *, actor: User | None = None, route: str = "") -> RegisterImportReport:
+    """Carry out a checked plan in one transaction; refused when the register changed since it was made."""
     with transaction.atomic():
-        _apply(gemeente, rows, actor, today, report, route or "vinden:import_register")
-    return report
+        RegisterEntry.objects.select_for_update().filter(gemeente=plan.gemeente).exists()
+        if register_fingerprint(plan.gemeente) != plan.fingerprint:
+            raise PendingImportError(_("Het register is veranderd sinds het bestand werd ingelezen. Er is niets "
+                                       "veranderd; lees het bestand opnieuw in."))
+        fresh = RegisterImportReport(wijk=plan.report.wijk, too_young=plan.report.too_young,
+                                     ignored_columns=plan.report.ignored_columns)
+        _apply(plan.gemeente, plan.rows, actor, plan.today, fresh, route or "vinden:import_register", plan.wijk)
+    plan.report = fresh
+    return fresh
 
 
-def _apply(gemeente, rows, actor, today, report, route):
-    entries = {(_key(e.resident.name, e.resident.postcode, e.resident.house_number, e.resident.house_number_addition,
-                     e.resident.birth_year)): e
-               for e in RegisterEntry.objects.filter(gemeente=gemeente).select_related("resident")}
+def stage_register_plan(user: User, plan: RegisterPlan, *, route: str = "") -> PendingImport:
+    """Keep a checked plan for the preview; the people who would leave are shown, so the read is logged."""
+    report = plan.report
+    leaving = [{"name": e.resident.name, "wijk": e.resident.buurt.wijk.display_name if e.resident.buurt else "",
+                "visits": Visit.objects.filter(resident=e.resident, status__in=OPEN).count()}
+               for e in plan.leaving[:PREVIEW_NAMES]]
+    if plan.leaving:
+        accesslog.record(actor=user, action=AccessAction.VIEW, records=[e.resident for e in plan.leaving
+                                                                        [:PREVIEW_NAMES]],
+                         purpose=Purpose.HUISBEZOEK, route=route)
+    summary = {name: getattr(report, name) for name in ("added", "kept", "changed", "removed", "too_young",
+                                                         "visits_cancelled", "imported", "wijk", "ignored_columns")}
+    summary["wijk_name"] = plan.wijk.display_name if plan.wijk else ""
+    summary["leaving"] = leaving
+    payload = {"today": plan.today.isoformat(), "wijk": plan.wijk.pk if plan.wijk else None,
+               "rows": [row.as_payload() for row in plan.rows]}
+    return pending_imports.stage(user, REGISTER_IMPORT, payload, summary, plan.fingerprint)
+
+
+def confirm_register_import(user: User, token: str, *, route: str = "") -> RegisterImportReport:
+    """Apply the import the user previewed; PendingImportError (Dutch) when it is gone, theirs not, expired
+    or stale."""
+    if not policy.can(user, "visit.import"):
+        raise PermissionDenied
+    with transaction.atomic():
+        pending = pending_imports.claim(user, REGISTER_IMPORT, token,
+                                        lambda pending: register_fingerprint(pending.gemeente))
+        plan = _plan_from_payload(pending)
+        return apply_register_plan(plan, actor=user, route=route)
+
+
+def _plan_from_payload(pending: PendingImport) -> RegisterPlan:
+    payload = pending.payload
+    buurten = Buurt.objects.in_bulk({row[6] for row in payload["rows"]})
+    rows = []
+    for number, name, postcode, house_number, addition, birth_year, buurt_id in payload["rows"]:
+        row = _Row(number, name, postcode, house_number, addition, birth_year, buurten[buurt_id])
+        row.key = _key(name, postcode, house_number, addition, birth_year)
+        rows.append(row)
+    wijk = Wijk.objects.get(pk=payload["wijk"]) if payload["wijk"] else None
+    summary = pending.summary
+    report = RegisterImportReport(wijk=summary.get("wijk", ""), too_young=summary.get("too_young", 0),
+                                  ignored_columns=summary.get("ignored_columns", []))
+    return RegisterPlan(pending.gemeente, datetime.date.fromisoformat(payload["today"]), wijk, rows, report,
+                        pending.fingerprint)
+
+
+def _apply(gemeente, rows, actor, today, report, route, wijk=None):
+    entries = _entries_by_key(gemeente)
     created, changed, removed = [], [], []
     seen_ids = set()
     for row in rows:
@@ -248,9 +395,10 @@ def _apply(gemeente, rows, actor, today, report, route):
                                          "last_seen": today, "active": True})
         seen_ids.add(entry.pk)
         report.added += 1
-    for entry in RegisterEntry.objects.filter(gemeente=gemeente, active=True).exclude(pk__in=seen_ids).select_related(
-            "resident"):
+    report.changed = len(changed)
+    for entry in _leaving(gemeente, wijk, seen_ids):
         resident_id = entry.resident.pk
+        report.visits_cancelled += Visit.objects.filter(resident_id=resident_id, status__in=OPEN).count()
         if _erase_if_unused(entry):
             entry.resident.pk = resident_id  # for the log line (ids only)
             removed.append(entry.resident)
@@ -442,18 +590,17 @@ def letters(user: User, round_: VisitRound, *, route: str = "") -> list[dict]:
     return rows
 
 
+LETTER_COLUMNS = ("name", "address", "postcode", "place", "volunteer")
+
+
+def letters_rows(rows: list[dict]) -> list[list]:
+    """The letter list as a table (header first); the export guards every cell (core.tabular)."""
+    return [["naam", "adres", "postcode", "plaats", "vrijwilliger"], *([row[k] for k in LETTER_COLUMNS]
+                                                                          for row in rows)]
+
+
 def letters_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["naam", "adres", "postcode", "plaats", "vrijwilliger"])
-    for row in rows:
-        writer.writerow([_safe(row[k]) for k in ("name", "address", "postcode", "place", "volunteer")])
-    return out.getvalue()
-
-
-def _safe(value: str) -> str:
-    """No formula injection when the list is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return tabular.write_csv(letters_rows(rows))
 
 
 def letters_pdf(round_: VisitRound, rows: list[dict]) -> bytes:

@@ -73,7 +73,8 @@ def test_import_reports_every_problem_with_row_and_column_and_stores_nothing(hil
 
 def test_import_missing_columns(hilversum):
     report = visits.import_register(hilversum, "naam;postcode\nA;1214DJ\n", today=TODAY)
-    assert [(p.row, p.column) for p in report.problems] == [(1, "huisnummer, geboortedatum")]
+    assert [(p.row, p.column) for p in report.problems] == [(1, "kopregel")]
+    assert "ontbreken: huisnummer, geboortedatum" in report.problems[0].message
 
 
 def test_import_skips_people_under_75_on_1_january(hilversum):
@@ -110,7 +111,7 @@ def test_import_command(hilversum, tmp_path, capsys):
 
     path = tmp_path / "brp.csv"
     path.write_text(extract("Via commando;;1214DJ;3;;1940-05-17"), encoding="utf-8")
-    call_command("import_register", "GM0402", str(path))
+    call_command("import_register", "GM0402", str(path), "--yes")
     assert RegisterEntry.objects.filter(resident__name="Via commando", active=True).exists()
 
 
@@ -289,7 +290,7 @@ def test_the_access_log_records_the_volunteers_reads_and_reports(demo, client_as
 def test_letters_csv_and_pdf(demo, client_as, demo_user):
     round_ = demo["rounds"]["WK040204"]
     client = client_as("regisseur")
-    csv_text = client.get(reverse("visits:round_letters_csv", args=[round_.pk])).content.decode()
+    csv_text = client.get(reverse("visits:round_letters_csv", args=[round_.pk])).content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0] == "naam;adres;postcode;plaats;vrijwilliger"
     assert len(lines) == round_.visits.count() + 1

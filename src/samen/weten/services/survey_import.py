@@ -7,7 +7,6 @@ an invalid file stores nothing, and importing a wave again replaces it in one tr
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from samen.core import tabular
 from samen.core.models import Buurt, Gemeente, PostcodeRange, Wijk
 from samen.core.reports import ImportReport
 from samen.weten import scales
@@ -25,8 +25,8 @@ from samen.weten.models import Respondent, Sex, Source, Wave
 
 FACTOR_FLAGS = ("living_alone", "migration_background", "informal_carer")
 FACTOR_CATEGORIES = ("marital_status", "health", "income", "education")
-YES = {"ja", "j", "yes", "y", "1", "true", "waar"}
-NO = {"nee", "n", "no", "0", "false", "onwaar"}
+YES = tabular.TRUE_WORDS  # the toolkit's yes/no words; an empty cell is "not answered" here
+NO = tabular.FALSE_WORDS - {""}
 SEX_WORDS = {"man": Sex.MAN, "m": Sex.MAN, "male": Sex.MAN, "vrouw": Sex.VROUW, "v": Sex.VROUW,
              "female": Sex.VROUW, "f": Sex.VROUW, "anders": Sex.ANDERS, "x": Sex.ANDERS, "other": Sex.ANDERS}
 SUPPORTED = {".csv", ".xlsx", ".sav"}
@@ -118,24 +118,31 @@ def read_table(content: bytes, filename: str, report: ImportReport) -> pd.DataFr
         report.add(0, "-", _("bestandstype %(suffix)s wordt niet ondersteund; gebruik CSV, Excel (.xlsx) of "
                              "SPSS (.sav).") % {"suffix": suffix or "?"})
         return None
-    try:
-        if suffix == ".csv":
-            text = content.decode("utf-8-sig")
-            first = text.split("\n", 1)[0]
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                sep=";" if first.count(";") > first.count(",") else ",")
-        elif suffix == ".sav":
-            frame = _read_sav(content)
-        else:
-            frame = pd.read_excel(io.BytesIO(content), dtype=object)
-    except UnicodeDecodeError:
-        report.add(0, "-", _("het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8."))
+    if suffix == ".sav":
+        try:
+            return _read_sav(content)
+        except Exception as exc:  # pyreadstat raises many types for a damaged file
+            report.add(0, "-", _("het bestand kan niet als %(suffix)s worden gelezen (%(error)s).")
+                       % {"suffix": suffix, "error": str(exc)[:200]})
+            return None
+    try:  # CSV and Excel: the import toolkit (encoding, delimiter, control characters, size)
+        rows = tabular.read_rows(content, filename)
+    except tabular.TableProblem as problem:
+        report.add(problem.row, problem.column, problem.message)
         return None
-    except Exception as exc:  # pandas, openpyxl and pyreadstat raise many types for a damaged file
-        report.add(0, "-", _("het bestand kan niet als %(suffix)s worden gelezen (%(error)s).")
-                   % {"suffix": suffix, "error": str(exc)[:200]})
+    return _frame(rows, report)
+
+
+def _frame(rows: list[list[str]], report: ImportReport) -> pd.DataFrame | None:
+    """Rows of text (the header first) as a table of strings; empty rows are skipped."""
+    header = [name.strip() for name in rows[0]] if rows else []
+    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    if doubled:
+        report.add(1, ", ".join(doubled), _("deze kolommen staan er twee keer in."))
         return None
-    return frame
+    width = len(header)
+    body = [(values + [""] * width)[:width] for values in rows[1:] if not tabular.is_empty(values)]
+    return pd.DataFrame(body, columns=header, dtype=str)
 
 
 def _read_sav(content: bytes) -> pd.DataFrame:

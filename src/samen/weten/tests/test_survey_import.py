@@ -111,7 +111,8 @@ def test_each_problem_names_row_and_column_and_nothing_is_stored(hilversum, chan
 
 def test_wrong_file_type_encoding_and_columns_are_reported(hilversum):
     assert "niet ondersteund" in str(run(hilversum, b"x", "peiling.pdf")[0].problems[0])
-    assert "UTF-8" in str(run(hilversum, "RESPNR\n\xe9".encode("latin-1"), "peiling.csv")[0].problems[0])
+    assert "ontbreken" in str(run(hilversum, "RESPNR\n\xe9".encode("cp1252"), "peiling.csv")[0].problems[0])
+    assert "NUL" in str(run(hilversum, b"RESPNR,WIJK\nr\x001,1\n", "peiling.csv")[0].problems[0])
     assert "ontbreken" in str(run(hilversum, b"RESPNR,WIJK\nr1,1\n", "peiling.csv")[0].problems[0])
     assert "SPSS" in str(run(hilversum, b"not a sav file", "peiling.sav")[0].problems[0])
 

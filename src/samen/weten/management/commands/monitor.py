@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
+from samen.core import tabular
 from samen.weten.estimates import DEFAULT_MIN_N, age_groups, estimate_table
 
 # indicator -> (score column, threshold)
@@ -220,12 +221,10 @@ class Command(BaseCommand):
             score = scores[column]
             outcomes[name] = np.where(np.isnan(score), np.nan, (score >= threshold).astype(float))
         table = estimate_table(columns, outcomes, weights, by, min_n=min_n)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*by, "indicator", "n", "estimate", "ci_low", "ci_high", "suppressed"])
+        rows = [[*by, "indicator", "n", "estimate", "ci_low", "ci_high", "suppressed"]]
         for i, keys in enumerate(table.keys):
             for j, name in enumerate(table.indicators):
-                writer.writerow([
+                rows.append([
                     *keys,
                     name,
                     int(table.n[i, j]),
@@ -234,4 +233,4 @@ class Command(BaseCommand):
                     _text(table.ci_high[i, j]),
                     "true" if table.suppressed[i, j] else "false",
                 ])
-        return out.getvalue()
+        return tabular.write_csv(rows, delimiter=",", bom=False, lineterminator="\n")  # group names are guarded

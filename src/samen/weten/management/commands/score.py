@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from samen.core import tabular
 from samen.weten.scales import (
     CODINGS,
     DJG_SCALES,
@@ -76,15 +77,13 @@ def score_rows(path: Path, text: str, scale: DJGScale, coding: str | None) -> li
 
 
 def csv_text(scores: list[tuple[str, DJGScore | None]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(OUTPUT_HEADER)
+    rows = [OUTPUT_HEADER]
     for respondent, score in scores:
         if score is None:
-            writer.writerow([respondent, "", "", "", ""])
+            rows.append([respondent, "", "", "", ""])
         else:
-            writer.writerow([respondent, score.total, blank(score.emotional), blank(score.social), score.category])
-    return out.getvalue()
+            rows.append([respondent, score.total, blank(score.emotional), blank(score.social), score.category])
+    return tabular.write_csv(rows, delimiter=",", bom=False, lineterminator="\n")
 
 
 def blank(value: int | None) -> int | str:
