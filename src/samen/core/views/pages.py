@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from samen.core import policy
+from samen.core import policy, registry
 from samen.core.forms import AccessLogFilterForm, PostcodeImportForm
 from samen.core.maps import wijk_map_svg
-from samen.core.models import AccessLogEntry, Organisation, Resident, Wijk
+from samen.core.models import AccessLogEntry, Organisation, Wijk
 from samen.core.services import geography
 from samen.core.views.mixins import PolicyMixin
-from samen.samenwerken.models import Zorgnetwerk
 
 
 def healthz(request):
@@ -28,8 +27,20 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def panels(panel_registry: registry.Registry, user, *args) -> list[dict]:
+    """The registered panels this user may see and that have something to show, in their order."""
+    shown = []
+    for panel in registry.by_order(panel_registry):
+        if panel.capability is not None and not policy.can(user, panel.capability):
+            continue
+        context = panel.context(user, *args)
+        if context is not None:
+            shown.append({"key": panel.key, "template": panel.template, "context": context})
+    return shown
+
+
 class HomeView(PolicyMixin, TemplateView):
-    """What the user's role works on. Later building blocks add their own panels here."""
+    """What the user's role works on: the panels the building blocks register (registry.home_panel)."""
 
     template_name = "core/home.html"
 
@@ -38,22 +49,7 @@ class HomeView(PolicyMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["role"] = user.get_role_display()
         context["wijken"] = user.wijken.all() if user.wijken.exists() else None
-        context["networks"] = policy.visible(user, Zorgnetwerk).filter(wijk__in=user.wijken.all())
-        if policy.can(user, "resident.view"):
-            context["resident_count"] = policy.visible(user, Resident).count()
-        if policy.can(user, "accesslog.view"):
-            context["log_today"] = policy.visible(user, AccessLogEntry).filter(
-                at__date=timezone.localdate()).count()
-        if policy.can(user, "geography.view"):
-            context["wijk_count"] = policy.visible(user, Wijk).count()
-        if policy.can(user, "signal.view"):
-            from samen.vinden.services.signals import open_counts
-
-            context["signals"] = open_counts(user)
-        if policy.can(user, "monitor.view"):
-            from samen.weten.services.monitor import headline
-
-            context["monitor"] = headline(user.gemeente, user)
+        context["panels"] = panels(registry.home_panels, user)
         return context
 
 
@@ -74,8 +70,7 @@ class WijkDetailView(PolicyMixin, TemplateView):
         user = self.request.user
         wijk = get_object_or_404(policy.visible(user, Wijk), code=kwargs["code"])
         return {**super().get_context_data(**kwargs), "wijk": wijk, "buurten": wijk.buurten.all(),
-                "networks": policy.visible(user, Zorgnetwerk).filter(wijk=wijk),
-                "map": wijk_map_svg([wijk])}
+                "sections": panels(registry.wijk_sections, user, wijk), "map": wijk_map_svg([wijk])}
 
 
 class OrganisationListView(PolicyMixin, TemplateView):

@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 from samen.core import accesslog, disclosure, policy
 from samen.core.models import AccessAction, Gemeente, PostcodeRange, Purpose, Resident, User, Wijk
 from samen.core.reports import ImportReport
-from samen.core.roles import Role
 from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
 from samen.vinden import matching
 from samen.vinden.visit_models import (
@@ -337,7 +336,7 @@ def create_round(user: User, wijk: Wijk, year: int, starts_on: datetime.date, en
 
 def volunteers_for(round_: VisitRound):
     """The active volunteer buurtmakers of the round's wijk."""
-    return (User.objects.filter(gemeente=round_.gemeente_id, role=Role.VRIJWILLIGER, is_active=True,
+    return (User.objects.filter(gemeente=round_.gemeente_id, role__in=policy.roles_with("visit.report"), is_active=True,
                                 wijken=round_.wijk).order_by("username").select_related("visit_capacity"))
 
 
