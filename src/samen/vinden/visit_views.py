@@ -14,14 +14,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from samen.core import policy
-from samen.core.forms import UtrechtFormMixin
+from samen.core.forms import RADIO_CSS, UtrechtFormMixin
 from samen.core.models import Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden.services import visits as service
 from samen.vinden.visit_models import MAX_WISHES, Visit, VisitRound, VisitStatus
 from samen.weten.questionnaire import ANSWER_CHOICES, DJG6_QUESTIONS
-
-RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
 
 # The six items of the short De Jong Gierveld scale (numbered as in the 11-item scale).
 # The statements and answers are shared with the public self-check.

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from samen.core import policy, registry
+from samen.core.accesslog import filter_access_log
 from samen.core.forms import AccessLogFilterForm, PostcodeImportForm
 from samen.core.maps import wijk_map_svg
 from samen.core.models import AccessLogEntry, Organisation, Wijk
@@ -100,21 +98,6 @@ class AccessLogView(PolicyMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("pagina", None)
         return {**super().get_context_data(**kwargs), "form": form, "page": page, "query": query.urlencode()}
-
-
-def filter_access_log(entries, filters: dict):
-    if filters.get("actor"):
-        entries = entries.filter(actor_label__iexact=filters["actor"].strip())
-    if filters.get("record_id"):
-        entries = entries.filter(record_id=filters["record_id"].strip())
-    if filters.get("action"):
-        entries = entries.filter(action=filters["action"])
-    tz = timezone.get_current_timezone()
-    if filters.get("date_from"):
-        entries = entries.filter(at__gte=datetime.combine(filters["date_from"], time.min, tz))
-    if filters.get("date_to"):
-        entries = entries.filter(at__lte=datetime.combine(filters["date_to"], time.max, tz))
-    return entries
 
 
 class PostcodeImportView(PolicyMixin, FormView):
