@@ -50,7 +50,7 @@ class RoundForm(UtrechtFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         wijken = policy.visible(user, Wijk)
-        if policy.SCOPES.get(user.role) != "gemeente":
+        if policy.scope(user) != "gemeente":
             wijken = wijken.filter(pk__in=user.wijken.all())
         self.fields["wijk"].queryset = wijken
 
@@ -134,7 +134,7 @@ class RoundListView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         rounds = policy.visible(user, VisitRound).select_related("wijk")
-        if policy.SCOPES.get(user.role) != "gemeente":
+        if policy.scope(user) != "gemeente":
             rounds = rounds.filter(wijk__in=user.wijken.all())
         return {**super().get_context_data(**kwargs), "rounds": rounds}
 

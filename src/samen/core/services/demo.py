@@ -47,10 +47,10 @@ def demo_spec() -> dict:
 
 
 @transaction.atomic
-def load_demo(*, everything: bool = False, report=None) -> list[DemoLogin]:
+def load_demo(*, everything: bool = False, say=None) -> list[DemoLogin]:
     """Load the core's demo, then each building block's loader. ``everything`` adds the loaders marked
     ``extra`` (large or slow: the survey waves, the home-visit rounds), which only ``samen demo`` runs;
-    ``report(line)`` receives the line each loader returns."""
+    ``say(line)`` receives the line each loader returns."""
     spec = demo_spec()
     gemeente, _created = Gemeente.objects.update_or_create(code=spec["gemeente"]["code"],
                                                           defaults={"name": spec["gemeente"]["name"]})
@@ -69,8 +69,8 @@ def load_demo(*, everything: bool = False, report=None) -> list[DemoLogin]:
     for loader in registry.demo_order():
         if everything or not loader.extra:
             line = loader.load(gemeente)
-            if line and report is not None:
-                report(line)
+            if line and say is not None:
+                say(line)
     return logins
 
 

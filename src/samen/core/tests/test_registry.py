@@ -44,6 +44,22 @@ def test_demo_loaders_run_after_the_ones_they_name(monkeypatch):
         registry.demo_order()
 
 
+@pytest.mark.django_db
+def test_load_demo_runs_the_registered_loaders_and_the_extra_ones_only_when_asked(hilversum, monkeypatch):
+    from samen.core.services.demo import load_demo
+
+    box = registry.Registry("demo loaders")
+    monkeypatch.setattr(registry, "demo_loaders", box)
+    ran = []
+    registry.demo_loader("small", lambda gemeente: ran.append(("small", gemeente.code)) or "small loaded")
+    registry.demo_loader("big", lambda gemeente: ran.append(("big", gemeente.code)) or "big loaded", extra=True)
+    lines = []
+    load_demo(say=lines.append)
+    assert ran == [("small", "GM0402")] and lines == ["small loaded"]
+    load_demo(everything=True, say=lines.append)
+    assert ran[1:] == [("small", "GM0402"), ("big", "GM0402")] and lines[1:] == ["small loaded", "big loaded"]
+
+
 def test_the_real_demo_loaders_are_ordered():
     order = [loader.key for loader in registry.demo_order()]
     assert order.index("samenwerken") < order.index("kwaliteit.catalogue")

@@ -301,7 +301,7 @@ def _check_wijk(user: User, wijk: Wijk) -> None:
     """The regisseur manages every wijk of the municipality; a social worker their own wijken."""
     if not policy.can(user, "visit.manage") or wijk.gemeente_id != user.gemeente_id:
         raise PermissionDenied(_("U mag de huisbezoeken in deze wijk niet beheren."))
-    if policy.SCOPES.get(user.role) != "gemeente" and not user.wijken.filter(pk=wijk.pk).exists():
+    if policy.scope(user) != "gemeente" and not user.wijken.filter(pk=wijk.pk).exists():
         raise PermissionDenied(_("U mag alleen de huisbezoeken in uw eigen wijken beheren."))
 
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
                                "in production mode (SAMEN_ENV=production).")
 
         lines: list[str] = []
-        logins = load_demo(everything=True, report=lines.append)
+        logins = load_demo(everything=True, say=lines.append)
         self.stdout.write(self.style.SUCCESS("Demo data for Hilversum loaded."))
         for line in lines:
             self.stdout.write(f"  {line}")
