@@ -145,3 +145,18 @@ def test_a_visitor_gets_the_public_menu_and_the_public_forms_need_no_login(clien
     assert [i["url"] for i in page.context["navigation"]][0] == reverse("informeren:index")
     assert page.context["navigation_groups"] == []
     assert client.get(reverse("vinden:concern")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_fake_block_hears_a_triage_it_subscribed_to(hilversum, demo_user, django_capture_on_commit_callbacks):
+    """vinden publishes signal.triaged; the fake block listens, and vinden imports nothing of it."""
+    from samen.core.tests.fakeblock import blocks as fake
+    from samen.vinden.services.signals import submit_signal, triage
+
+    signal = submit_signal(hilversum, channel="staff", data={"postcode": "1211BJ", "house_number": 7,
+                                                             "description": "x"}).signal
+    fake.heard.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        triage(demo_user("regisseur"), signal.pk, "social_work", assign_to=demo_user("sociaalwerker"))
+    assert [(h["event"], h["signal_id"], h["decision"]) for h in fake.heard] == [
+        ("signal.triaged", signal.pk, "social_work")]

@@ -3,7 +3,7 @@ from django.db import models
 
 
 class Note(models.Model):
-    """A note a worker keeps; without migrations (the test database creates the table directly)."""
+    """A note a worker keeps (its one migration runs only where the test settings install the block)."""
 
     gemeente = models.ForeignKey("core.Gemeente", on_delete=models.CASCADE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
