@@ -1,16 +1,15 @@
-"""The REST API, version 1. Schema at /api/v1/schema/, browsable docs at /api/v1/docs/."""
+"""The REST API, version 1. Schema at /api/v1/schema/, browsable docs at /api/v1/docs/.
+
+The core's endpoints are named here; each building block's come from its registration
+(``registry.api_contribution``: router routes and plain paths)."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from samen.core import registry
 from samen.core.api import views as core
 from samen.core.api.permissions import PUBLIC
-from samen.kwaliteit import api_hsds as hsds
-from samen.kwaliteit.api import ActivityViewSet
-from samen.samenwerken.api import ZorgnetwerkViewSet
-from samen.vinden.api import SignalViewSet
-from samen.weten.api import FiguresView, WaveViewSet
 
 app_name = "api"
 
@@ -18,12 +17,13 @@ router = SimpleRouter(trailing_slash=True)
 router.register("wijken", core.WijkViewSet, basename="wijk")
 router.register("buurten", core.BuurtViewSet, basename="buurt")
 router.register("organisations", core.OrganisationViewSet, basename="organisation")
-router.register("zorgnetwerken", ZorgnetwerkViewSet, basename="zorgnetwerk")
 router.register("residents", core.ResidentViewSet, basename="resident")
 router.register("access-log", core.AccessLogViewSet, basename="accesslog")
-router.register("monitor/waves", WaveViewSet, basename="wave")
-router.register("signals", SignalViewSet, basename="signal")
-router.register("activities", ActivityViewSet, basename="activity")  # the public catalogue search
+block_paths = []
+for contribution in registry.api:
+    for prefix, viewset, basename in (contribution.routes() if contribution.routes else []):
+        router.register(prefix, viewset, basename=basename)
+    block_paths += contribution.paths() if contribution.paths else []
 
 
 class SchemaView(SpectacularAPIView):
@@ -46,15 +46,6 @@ urlpatterns = [
     path("redoc/", RedocView.as_view(), name="redoc"),
     path("me/", core.MeView.as_view(), name="me"),
     path("address-lookup/", core.AddressLookupView.as_view(), name="address-lookup"),
-    path("monitor/figures/", FiguresView.as_view(), name="monitor-figures"),
-    # Open Referral HSDS 3.0 (kwaliteit.api_hsds): paths as the HSDS API specification names them.
-    path("hsds/", hsds.HsdsIndexView.as_view(), name="hsds-index"),
-    path("hsds/services", hsds.ServiceListView.as_view(), name="hsds-service-list"),
-    path("hsds/services/<str:pk>", hsds.ServiceDetailView.as_view(), name="hsds-activity-detail"),
-    path("hsds/organizations", hsds.OrganizationListView.as_view(), name="hsds-organization-list"),
-    path("hsds/organizations/<str:pk>", hsds.OrganizationDetailView.as_view(), name="hsds-organisation-detail"),
-    path("hsds/locations", hsds.LocationListView.as_view(), name="hsds-location-list"),
-    path("hsds/taxonomies", hsds.TaxonomyListView.as_view(), name="hsds-taxonomy-list"),
-    path("hsds/taxonomy_terms", hsds.TaxonomyTermListView.as_view(), name="hsds-taxonomy-term-list"),
+    *block_paths,
     *router.urls,
 ]

@@ -1,15 +1,12 @@
+"""The project's URLs: every app's, as each registered them (``registry.url_include``), in their order."""
+
 from django.urls import include, path
 
+from samen.core import registry
 from samen.core.views.pages import healthz
 
 urlpatterns = [
-    path("", include("samen.informeren.urls")),
-    path("", include("samen.core.urls")),
-    path("zorgnetwerken/", include("samen.samenwerken.urls")),
-    path("monitor/", include("samen.weten.urls")),
-    path("", include("samen.vinden.urls")),
-    path("huisbezoeken/", include("samen.vinden.visit_urls")),
-    path("catalogus/", include("samen.kwaliteit.urls")),
+    *(path(entry.prefix, include(entry.module)) for entry in registry.by_order(registry.urls)),
     path("api/v1/", include("samen.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

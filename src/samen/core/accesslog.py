@@ -7,8 +7,10 @@ name. Never a name, address or any other content of the record.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, time
 
 from django.db import models
+from django.utils import timezone
 
 from samen.core.models import AccessAction, AccessLogEntry, Purpose
 
@@ -38,3 +40,19 @@ def record(*, actor, action: AccessAction, records: Iterable[models.Model], purp
     ]
     AccessLogEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def filter_access_log(entries, filters: dict):
+    """The entries that match a filter form (actor, record, action, dates): for the screen and the API."""
+    if filters.get("actor"):
+        entries = entries.filter(actor_label__iexact=filters["actor"].strip())
+    if filters.get("record_id"):
+        entries = entries.filter(record_id=filters["record_id"].strip())
+    if filters.get("action"):
+        entries = entries.filter(action=filters["action"])
+    tz = timezone.get_current_timezone()
+    if filters.get("date_from"):
+        entries = entries.filter(at__gte=datetime.combine(filters["date_from"], time.min, tz))
+    if filters.get("date_to"):
+        entries = entries.filter(at__lte=datetime.combine(filters["date_to"], time.max, tz))
+    return entries

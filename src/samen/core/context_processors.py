@@ -1,62 +1,48 @@
-"""Template context: the navigation a user's role gives access to."""
+"""Template context: the navigation a user's role gives access to, grouped per building block.
+
+The entries come from the registry (``registry.menu_group`` / ``registry.menu_entry`` for staff,
+``registry.public_page`` with a label for the public site); the core names no building block's page.
+"""
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from samen.core import policy
-
-# (capability, url name, label): shown when the user holds the capability.
-NAVIGATION = (
-    (None, "core:home", _("Mijn overzicht")),
-    ("signal.view", "vinden:signal_list", _("Signalen")),
-    ("signal.central_queue", "vinden:central_queue", _("Centrale wachtrij")),
-    ("signal.report", "vinden:my_reports", _("Mijn meldingen")),
-    ("signal.stats", "vinden:signal_stats", _("Signalen in cijfers")),
-    ("visit.report", "vinden:volunteer_intake", _("Zorg melden")),
-    ("visit.report", "visits:visit_list", _("Huisbezoeken")),
-    ("visit.import", "visits:register_import", _("Register 75+")),
-    ("visit.manage", "visits:round_list", _("Bezoekrondes")),
-    ("visit.stats", "visits:coverage", _("Huisbezoeken per wijk")),
-    ("resident.view", "core:resident_list", _("Inwoners")),
-    ("monitor.view", "weten:dashboard", _("Monitor")),
-    ("catalogue.view", "kwaliteit:activity_list", _("Activiteiten")),
-    ("catalogue.review", "kwaliteit:review_queue", _("Beoordelen")),
-    ("catalogue.view", "kwaliteit:intervention_list", _("Interventies")),
-    ("themeweek.change", "kwaliteit:themeweek_list", _("Themaweken")),
-    ("catalogue.import", "kwaliteit:import", _("Activiteiten inlezen")),
-    ("geography.view", "core:wijk_list", _("Wijken")),
-    ("zorgnetwerk.view", "samenwerken:network_list", _("Zorgnetwerken")),
-    ("organisation.view", "core:organisation_list", _("Organisaties")),
-    ("accesslog.view", "core:accesslog", _("Toegangslog")),
-    ("monitor.import", "weten:waves", _("Metingen")),
-    ("monitor.change", "weten:targets", _("Doelen")),
-    ("postcode.import", "core:postcode_import", _("Postcodes")),
-    ("user.manage", "core:user_list", _("Gebruikers")),
-    ("gemeente.change", "core:gemeente_settings", _("Instellingen")),
-)
+from samen.core import policy, registry
 
 
-# The public site's menu, for visitors who are not logged in.
-PUBLIC_NAVIGATION = (
-    ("informeren:index", _("Start")),
-    ("informeren:finder", _("Activiteiten")),
-    ("informeren:theme_week", _("Samen-week")),
-    ("informeren:selfcheck", _("Hoe gaat het met u?")),
-    ("informeren:approach", _("Zo werkt het")),
-)
+def staff_menu(user, path: str = "") -> list[dict]:
+    """The groups of the staff menu with the entries this user's capabilities allow, empty groups left out."""
+    capabilities = policy.capabilities_of(user)
+    groups = []
+    for group in registry.by_order(registry.menu_groups):
+        items = []
+        for entry in registry.menu:
+            if entry.group == group.key and (entry.capability is None or entry.capability in capabilities):
+                url = reverse(entry.url_name)
+                items.append({"url": url, "label": entry.label, "current": path == url})
+        if items:
+            groups.append({"key": group.key, "label": group.label, "items": items})
+    return groups
+
+
+def public_menu(path: str = "") -> list[dict]:
+    pages = [page for page in registry.by_order(registry.public_pages) if page.label is not None]
+    return [{"url": reverse(page.url_name), "label": page.label, "current": path == reverse(page.url_name)}
+            for page in pages]
+
+
+def public_home_url() -> str:
+    """Where the logo leads a visitor: the registered public start page (or the login page)."""
+    home = next((page for page in registry.public_pages if page.home), None)
+    return reverse(home.url_name if home else "core:login")
 
 
 def navigation(request):
     user = getattr(request, "user", None)
+    context = {"public_home_url": public_home_url()}
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"navigation": [{"url": reverse(name), "label": label, "current": request.path == reverse(name)}
-                               for name, label in PUBLIC_NAVIGATION]}
+        return {**context, "navigation": public_menu(request.path), "navigation_groups": []}
     if not policy.is_fully_authenticated(user):
-        return {"navigation": []}
-    capabilities = policy.capabilities_of(user)
-    items = [
-        {"url": reverse(name), "label": label, "current": request.path == reverse(name)}
-        for capability, name, label in NAVIGATION
-        if capability is None or capability in capabilities
-    ]
-    return {"navigation": items}
+        return {**context, "navigation": [], "navigation_groups": []}
+    groups = staff_menu(user, request.path)
+    return {**context, "navigation": [item for group in groups for item in group["items"]],
+            "navigation_groups": groups}

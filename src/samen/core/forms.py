@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from samen.core.models import AccessAction, Gemeente, Organisation, Resident, Wijk
 from samen.core.roles import Role
 
+# The Utrecht design system's classes for a radio input (forms with radio choices, staff and public).
+RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
+
 
 class UtrechtFormMixin:
     """Gives every widget the NL Design System (Utrecht) classes and links help texts for screen readers."""

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from samen.core import policy
+from samen.core import policy, registry
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -68,9 +68,14 @@ class SecondFactorMiddleware:
         match = request.resolver_match or _resolve(path)
         if match is None:
             return True
-        return match.namespace == "informeren" or match.view_name in {
-            "core:login", "core:logout", "core:otp_verify", "core:otp_setup", "vinden:concern", "vinden:self",
-        }
+        return match.view_name in {"core:login", "core:logout", "core:otp_verify", "core:otp_setup"} \
+            or is_public_page(match)
+
+
+def is_public_page(match) -> bool:
+    """A page a building block registered as public (``registry.public_page``; "ns:*" opens a namespace)."""
+
+    return match.view_name in registry.public_pages or f"{match.namespace}:*" in registry.public_pages
 
 
 def _resolve(path):

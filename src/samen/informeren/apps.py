@@ -8,3 +8,6 @@ class InformerenConfig(AppConfig):
     name = "samen.informeren"
     label = "informeren"
     verbose_name = _("Informeren: de publieke site")
+
+    def ready(self):
+        from samen.informeren import blocks  # noqa: F401  (informeren's registrations: samen.core.registry)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.core.forms import RADIO_CSS
 from samen.kwaliteit.vocabulary import Interest
-from samen.vinden.visit_views import RADIO_CSS
 from samen.weten import scales
 from samen.weten.questionnaire import ANSWER_CHOICES, DJG6_QUESTIONS
 

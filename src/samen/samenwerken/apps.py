@@ -8,3 +8,6 @@ class SamenwerkenConfig(AppConfig):
     name = "samen.samenwerken"
     label = "samenwerken"
     verbose_name = _("Samenwerken: zorgnetwerken en actieagenda")
+
+    def ready(self):
+        from samen.samenwerken import blocks  # noqa: F401  (samenwerken's registrations: samen.core.registry)

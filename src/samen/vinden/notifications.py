@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samen.core import policy
 from samen.core.models import User
-from samen.core.roles import Role
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +62,10 @@ def _network_people(signal) -> list[tuple[int, str]]:
     people = caches["routes"].get(key)
     if people is None:
         if signal.wijk_id is None:
-            users = User.objects.filter(gemeente=signal.gemeente_id, role=Role.REGISSEUR)
+            users = User.objects.filter(gemeente=signal.gemeente_id, role__in=policy.roles_with("signal.central_queue"))
         else:
             users = User.objects.filter(gemeente=signal.gemeente_id, wijken=signal.wijk_id,
-                                        role__in=[Role.SOCIAAL_WERKER, Role.PARTNER]).distinct()
+                                        role__in=policy.roles_with("signal.wijk_alerts")).distinct()
         people = list(users.filter(is_active=True).exclude(email="").values_list("pk", "email").order_by("pk"))
         caches["routes"].set(key, people, routes.TTL)
     return people

@@ -15,10 +15,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from samen.core import accesslog, policy
-from samen.core.models import AccessAction, Organisation, Purpose, User, Wijk
-from samen.core.roles import Role
+from samen.core.models import AccessAction, Organisation, Purpose, Wijk
 from samen.core.views.mixins import PolicyMixin
-from samen.vinden import workflow
+from samen.vinden import scopes, workflow
 from samen.vinden.forms import ConcernForm, SelfForm, StaffSignalForm, TriageForm, VolunteerSignalForm
 from samen.vinden.models import Channel, Signal
 from samen.vinden.services import signals as service
@@ -154,7 +153,7 @@ class SignalDetailView(PolicyMixin, TemplateView):
     def _form(self, signal, data=None):
         user = self.request.user
         decisions = [t.name for t in workflow.WORKFLOW.available(signal, user)]
-        workers = User.objects.filter(gemeente=user.gemeente_id, role=Role.SOCIAAL_WERKER, is_active=True)
+        workers = policy.holders(user.gemeente_id, "signal.assignee")
         partners = Organisation.objects.filter(gemeente=user.gemeente_id)
         return TriageForm(data, workers=workers, partners=partners, decisions=decisions) if decisions else None
 
@@ -219,7 +218,7 @@ class MyReportsView(PolicyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = [{"pk": s.pk, "created_at": s.created_at, "status": workflow.REPORTER_STATUS[s.status]}
-                for s in policy.own_reports(self.request.user).only("pk", "created_at", "status")]
+                for s in scopes.own_reports(self.request.user).only("pk", "created_at", "status")]
         return {**super().get_context_data(**kwargs), "rows": rows, "intake_url": intake_url(self.request.user)}
 
 
@@ -239,6 +238,6 @@ class SignalStatsView(PolicyMixin, TemplateView):
 
 
 def intake_url(user) -> str:
-    return reverse("vinden:volunteer_intake" if user.role == Role.VRIJWILLIGER else "vinden:staff_intake")
+    return reverse("vinden:volunteer_intake" if policy.can(user, "visit.report") else "vinden:staff_intake")
 
 

@@ -14,15 +14,13 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from samen.core import policy, tabular
-from samen.core.forms import UploadField, UtrechtFormMixin
+from samen.core.forms import RADIO_CSS, UploadField, UtrechtFormMixin
 from samen.core.models import Wijk
 from samen.core.views.importing import ConfirmImportView, to_preview
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden.services import visits as service
 from samen.vinden.visit_models import MAX_WISHES, Visit, VisitRound, VisitStatus
 from samen.weten.questionnaire import ANSWER_CHOICES, DJG6_QUESTIONS
-
-RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
 
 # The six items of the short De Jong Gierveld scale (numbered as in the 11-item scale).
 # The statements and answers are shared with the public self-check.
@@ -65,7 +63,7 @@ class RoundForm(UtrechtFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         wijken = policy.visible(user, Wijk)
-        if policy.SCOPES.get(user.role) != "gemeente":
+        if policy.scope(user) != "gemeente":
             wijken = wijken.filter(pk__in=user.wijken.all())
         self.fields["wijk"].queryset = wijken
 
@@ -168,7 +166,7 @@ class RoundListView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         rounds = policy.visible(user, VisitRound).select_related("wijk")
-        if policy.SCOPES.get(user.role) != "gemeente":
+        if policy.scope(user) != "gemeente":
             rounds = rounds.filter(wijk__in=user.wijken.all())
         return {**super().get_context_data(**kwargs), "rounds": rounds}
 

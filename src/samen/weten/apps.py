@@ -8,3 +8,6 @@ class WetenConfig(AppConfig):
     name = "samen.weten"
     label = "weten"
     verbose_name = _("Weten: de monitor van eenzaamheid per wijk")
+
+    def ready(self):
+        from samen.weten import blocks  # noqa: F401  (weten's registrations: samen.core.registry)

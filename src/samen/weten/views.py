@@ -15,42 +15,16 @@ from django.views.generic import FormView, TemplateView
 from samen.core import policy, tabular
 from samen.core.models import Wijk
 from samen.core.views.mixins import PolicyMixin
-from samen.weten import charts
 from samen.weten.forms import SurveyImportForm, TargetForm
 from samen.weten.models import Indicator, Target, Wave
 from samen.weten.services import factsheet, monitor, targets
+from samen.weten.services.charts import chart_context
 from samen.weten.services.survey_import import MappingError, SurveyMapping, import_survey
 
 
 def _indicator(request) -> str:
     value = request.GET.get("indicator", "lonely")
     return value if value in Indicator.values else "lonely"
-
-
-def chart_context(gemeente, data: monitor.Overview) -> dict:
-    """The three charts as SVG plus the data they show (the text alternatives)."""
-    context = {}
-    if data.latest_year:
-        latest = {code: years.get(data.latest_year) for code, years in data.wijken.items()}
-        features = [{"type": "Feature", "geometry": wijk.boundary,
-                     "properties": {"name": wijk.policy_name or wijk.official_name,
-                                    "value": None if not latest.get(wijk.code) or latest[wijk.code].suppressed
-                                    else latest[wijk.code].estimate}}
-                    for wijk in Wijk.objects.filter(gemeente=gemeente) if wijk.boundary]
-        context["map_svg"] = charts.svg(charts.choropleth(
-            features, f"{data.indicator_label}, {data.latest_year}"))
-        points = [{"area": gemeente.name, "year": f.year, "estimate": f.estimate, "ci_low": f.ci_low,
-                   "ci_high": f.ci_high} for f in data.gemeente if not f.suppressed]
-        points += [{"area": data.wijk_names[code], "year": year, "estimate": f.estimate, "ci_low": f.ci_low,
-                    "ci_high": f.ci_high} for code, years in data.wijken.items() for year, f in years.items()
-                   if not f.suppressed]
-        target = data.gemeente_target.target_value if data.gemeente_target else None
-        context["trend_svg"] = charts.svg(charts.trend(points, _("Verloop per wijk"), target))
-    if data.factor_model:
-        effects = [{"label": e.label, "odds_ratio": e.odds_ratio, "ci_low": e.ci_low,
-                    "ci_high": e.ci_high} for e in data.factor_model.effects if not e.suppressed]
-        context["forest_svg"] = charts.svg(charts.forest(effects, _("Samenhang met kenmerken (odds ratio)")))
-    return context
 
 
 class DashboardView(PolicyMixin, TemplateView):

@@ -11,13 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from samen.core import policy
+from samen.core.accesslog import filter_access_log
 from samen.core.api import serializers as s
 from samen.core.api.pagination import Pagination
 from samen.core.api.permissions import AUTHENTICATED
 from samen.core.models import AccessLogEntry, Buurt, Gemeente, Organisation, Purpose, Resident, Wijk
 from samen.core.services import geography
 from samen.core.services import residents as service
-from samen.core.views.pages import filter_access_log
 
 
 class WijkViewSet(viewsets.ReadOnlyModelViewSet):

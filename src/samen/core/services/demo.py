@@ -1,4 +1,6 @@
-"""Loading the Hilversum demo: geography, postcodes, organisations, care networks, users, residents.
+"""Loading the Hilversum demo: geography, postcodes, organisations, users, residents, and then the
+demo data of every building block, through the loaders they register (``registry.demo_loader``) in
+the order their ``after`` gives.
 
 Idempotent: running it again updates what is there and creates nothing twice.
 """
@@ -14,10 +16,9 @@ import yaml
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samen.core import policy
+from samen.core import policy, registry
 from samen.core.models import Gemeente, Organisation, Resident, User, Wijk
 from samen.core.services import geography
-from samen.samenwerken.models import Zorgnetwerk, ZorgnetwerkMember
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 DEMO_PASSWORD = "samen-demo-2026"
@@ -40,9 +41,17 @@ def totp_secret_base32(hex_key: str) -> str:
     return base64.b32encode(bytes.fromhex(hex_key)).decode().rstrip("=")
 
 
+def demo_spec() -> dict:
+    """The demo's description (hilversum.yaml); building blocks read their own sections of it."""
+    return yaml.safe_load((DEMO_DIR / "hilversum.yaml").read_text(encoding="utf-8"))
+
+
 @transaction.atomic
-def load_demo() -> list[DemoLogin]:
-    spec = yaml.safe_load((DEMO_DIR / "hilversum.yaml").read_text(encoding="utf-8"))
+def load_demo(*, everything: bool = False, say=None) -> list[DemoLogin]:
+    """Load the core's demo, then each building block's loader. ``everything`` adds the loaders marked
+    ``extra`` (large or slow: the survey waves, the home-visit rounds), which only ``samen demo`` runs;
+    ``say(line)`` receives the line each loader returns."""
+    spec = demo_spec()
     gemeente, _created = Gemeente.objects.update_or_create(code=spec["gemeente"]["code"],
                                                           defaults={"name": spec["gemeente"]["name"]})
     geography.load_cbs_areas(gemeente, DEMO_DIR / "hilversum_wijk_buurt_codes_2022_cbs.csv",
@@ -55,30 +64,17 @@ def load_demo() -> list[DemoLogin]:
         organisations[item["name"]], _created = Organisation.objects.update_or_create(
             gemeente=gemeente, name=item["name"],
             defaults={"type": item["type"], "description": item.get("description", "")})
-    networks = _load_networks(gemeente, spec["zorgnetwerken"], organisations)
-    logins = [_load_user(gemeente, item, organisations, networks) for item in spec["users"]]
+    logins = [_load_user(gemeente, item, organisations) for item in spec["users"]]
     _load_residents(gemeente, spec["residents"])
-    from samen.kwaliteit.services.demo import load_catalogue_demo  # the catalogue builds on the above
-
-    load_catalogue_demo(gemeente)
+    for loader in registry.demo_order():
+        if everything or not loader.extra:
+            line = loader.load(gemeente)
+            if line and say is not None:
+                say(line)
     return logins
 
 
-def _load_networks(gemeente, items, organisations) -> dict[str, Zorgnetwerk]:
-    networks = {}
-    for item in items:
-        network, _created = Zorgnetwerk.objects.update_or_create(
-            wijk=Wijk.objects.get(code=item["wijk"]), name=item["name"],
-            defaults={"gemeente": gemeente, "status": item["status"], "description": item["description"]})
-        for member in item["members"]:
-            ZorgnetwerkMember.objects.update_or_create(
-                network=network, organisation=organisations[member["organisation"]], function=member["function"],
-                defaults={"part": member["part"]})
-        networks[network.name] = network
-    return networks
-
-
-def _load_user(gemeente, item, organisations, networks) -> DemoLogin:
+def _load_user(gemeente, item, organisations) -> DemoLogin:
     user, created = User.objects.get_or_create(username=item["username"])
     user.gemeente = gemeente
     user.role = item["role"]
@@ -92,9 +88,6 @@ def _load_user(gemeente, item, organisations, networks) -> DemoLogin:
     user.save()
     wijken = item.get("wijken") or []
     user.wijken.set(gemeente.wijken.all() if wijken == "all" else Wijk.objects.filter(code__in=wijken))
-    if item.get("network"):
-        ZorgnetwerkMember.objects.filter(network=networks[item["network"]], organisation=user.organisation,
-                                         function=user.function).update(user=user)
     secret = None
     if policy.sees_personal_data(user):
         key = demo_totp_key(user.username)

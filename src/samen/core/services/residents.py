@@ -61,7 +61,7 @@ def _apply(resident: Resident, data: dict) -> None:
 
 def _check_in_scope(user, resident: Resident) -> None:
     """A worker scoped to wijken cannot place a resident outside them (and so lose sight of the record)."""
-    if policy.SCOPES.get(user.role) == "gemeente":
+    if policy.scope(user) == "gemeente":
         return
     if not user.wijken.filter(pk=resident.buurt.wijk_id).exists():
         raise ValidationError({"postcode": _("Dit adres ligt buiten uw wijken.")})

@@ -10,11 +10,29 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import verified_client
-from samen.core.models import AccessLogEntry, Organisation, Resident, User
+from samen.core import registry
+from samen.core.models import User
 from samen.core.tests.endpoints import walk
-from samen.samenwerken.models import Zorgnetwerk
 
-MATRIX = yaml.safe_load((Path(__file__).resolve().parent.parent / "permission_matrix.yaml").read_text())
+
+def load_matrix() -> dict:
+    """The core's permission_matrix.yaml, with the endpoints of every installed app's own
+    ``permission_matrix.yaml`` (if it has one) merged in; an endpoint may be named only once."""
+    from django.apps import apps
+
+    matrix = yaml.safe_load((Path(__file__).resolve().parent.parent / "permission_matrix.yaml").read_text())
+    for app in apps.get_app_configs():
+        own = Path(app.path) / "permission_matrix.yaml"
+        if app.label == "core" or not own.exists():
+            continue
+        endpoints = yaml.safe_load(own.read_text())["endpoints"]
+        twice = sorted(set(endpoints) & set(matrix["endpoints"]))
+        assert not twice, f"{app.label}/permission_matrix.yaml names endpoints named elsewhere: {twice}"
+        matrix["endpoints"].update(endpoints)
+    return matrix
+
+
+MATRIX = load_matrix()
 ROLES = MATRIX["roles"]
 ENDPOINTS = {e.key: e for e in walk()}
 
@@ -42,74 +60,17 @@ def test_every_rule_uses_known_roles_and_outcomes():
 
 
 def _sample_kwargs(name: str, hilversum) -> dict:
-    resident = Resident.objects.filter(gemeente=hilversum, buurt__wijk__code="WK040207").order_by("pk").first()
-    samples = {
-        "code": lambda: "BU04020701" if "buurt" in name else "WK040207",
-        "pk": lambda: {
-            "resident": resident.pk,
-            "network": Zorgnetwerk.objects.get(name="Zorgnetwerk Noord-Oost").pk,
-            "zorgnetwerk": Zorgnetwerk.objects.get(name="Zorgnetwerk Noord-Oost").pk,
-            "organisation": Organisation.objects.get(gemeente=hilversum, name="Versa Welzijn").pk,
-            "accesslog": AccessLogEntry.objects.create(
-                gemeente=hilversum, actor=User.objects.get(username="regisseur"), actor_label="regisseur",
-                action="view", record_type="core.resident", record_id=str(resident.pk), purpose="regie").pk,
-            "user": User.objects.get(username="vrijwilliger").pk,
-            "wave": _a_wave(hilversum).pk,
-            "signal": _a_signal(hilversum).pk,
-            "round": _visits(hilversum)[0].pk,
-            "visit": _visits(hilversum)[1].pk,
-            "version": _an_activity(hilversum).versions.order_by("-number").first().pk,
-            "activity": _an_activity(hilversum).pk,
-            "intervention": _catalogue_model("Intervention").objects.filter(gemeente=hilversum).first().pk,
-            "themeweek": _catalogue_model("ThemeWeek").objects.filter(gemeente=hilversum).first().pk,
-        }[next(k for k in ("resident", "network", "zorgnetwerk", "organisation", "accesslog", "user", "wave",
-                           "signal", "round", "visit", "version", "activity", "intervention", "themeweek")
-               if k in name.split(":")[1])],
-    }
+    """A value for each URL parameter: ``code`` is a demo wijk or buurt; ``pk`` comes from the first
+    registered sample (``registry.matrix_sample``) whose key the URL name contains."""
+    def pk():
+        local_name = name.split(":")[1]
+        sample = next((s for s in registry.matrix_samples if s.key in local_name), None)
+        assert sample is not None, f"no registry.matrix_sample for a pk in {name}"
+        return sample.find(hilversum)
+
+    samples = {"code": lambda: "BU04020701" if "buurt" in name else "WK040207", "pk": pk}
     endpoint = next(e for e in ENDPOINTS.values() if e.name == name)
     return {param: samples[param]() for param in endpoint.params}
-
-
-def _a_wave(hilversum):
-    from samen.weten.models import Wave
-
-    wave, _created = Wave.objects.get_or_create(gemeente=hilversum, source="hilversum_monitor", year=2016,
-                                                defaults={"name": "Hilversum Monitor 2016"})
-    return wave
-
-
-def _catalogue_model(name):
-    from django.apps import apps
-
-    return apps.get_model("kwaliteit", name)
-
-
-def _an_activity(hilversum):
-    """A published demo activity of Heikracht, the demo provider's organisation (the meal in Zuid)."""
-    return _catalogue_model("Activity").objects.filter(gemeente=hilversum, organisation__name="Heikracht",
-                                                       status="published").order_by("pk").first()
-
-
-def _visits(hilversum):
-    """The demo's Noord-Oost round (the social worker's wijk) and a visit of the demo volunteer."""
-    from samen.vinden.services.visits_demo import load_visits_demo
-    from samen.vinden.visit_models import Visit, VisitRound
-
-    load_visits_demo(hilversum)
-    return (VisitRound.objects.get(gemeente=hilversum, wijk__code="WK040207", year=2026),
-            Visit.objects.filter(volunteer__username="vrijwilliger").order_by("pk").first())
-
-
-def _a_signal(hilversum):
-    """An open signal in Noord-Oost, the wijk of the demo partner and social worker."""
-    from samen.vinden.models import Signal
-    from samen.vinden.services.signals import submit_signal
-
-    signal = Signal.objects.filter(gemeente=hilversum, wijk__code="WK040207", status="new").first()
-    if signal is None:
-        signal = submit_signal(hilversum, channel="staff", data={"postcode": "1211BJ", "house_number": 7,
-                                                                 "observations": ["weinig_bezoek"]}).signal
-    return signal
 
 
 def _outcome(response) -> str:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from samen.core import policy
+from samen.core import policy, registry
+from samen.core.accesslog import filter_access_log
 from samen.core.forms import AccessLogFilterForm, PostcodeImportForm
 from samen.core.maps import wijk_map_svg
-from samen.core.models import AccessLogEntry, Organisation, Resident, Wijk
+from samen.core.models import AccessLogEntry, Organisation, Wijk
 from samen.core.services import geography
 from samen.core.views.mixins import PolicyMixin
-from samen.samenwerken.models import Zorgnetwerk
 
 
 def healthz(request):
@@ -26,8 +23,20 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def panels(panel_registry: registry.Registry, user, *args) -> list[dict]:
+    """The registered panels this user may see and that have something to show, in their order."""
+    shown = []
+    for panel in registry.by_order(panel_registry):
+        if panel.capability is not None and not policy.can(user, panel.capability):
+            continue
+        context = panel.context(user, *args)
+        if context is not None:
+            shown.append({"key": panel.key, "template": panel.template, "context": context})
+    return shown
+
+
 class HomeView(PolicyMixin, TemplateView):
-    """What the user's role works on. Later building blocks add their own panels here."""
+    """What the user's role works on: the panels the building blocks register (registry.home_panel)."""
 
     template_name = "core/home.html"
 
@@ -36,22 +45,7 @@ class HomeView(PolicyMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["role"] = user.get_role_display()
         context["wijken"] = user.wijken.all() if user.wijken.exists() else None
-        context["networks"] = policy.visible(user, Zorgnetwerk).filter(wijk__in=user.wijken.all())
-        if policy.can(user, "resident.view"):
-            context["resident_count"] = policy.visible(user, Resident).count()
-        if policy.can(user, "accesslog.view"):
-            context["log_today"] = policy.visible(user, AccessLogEntry).filter(
-                at__date=timezone.localdate()).count()
-        if policy.can(user, "geography.view"):
-            context["wijk_count"] = policy.visible(user, Wijk).count()
-        if policy.can(user, "signal.view"):
-            from samen.vinden.services.signals import open_counts
-
-            context["signals"] = open_counts(user)
-        if policy.can(user, "monitor.view"):
-            from samen.weten.services.monitor import headline
-
-            context["monitor"] = headline(user.gemeente, user)
+        context["panels"] = panels(registry.home_panels, user)
         return context
 
 
@@ -72,8 +66,7 @@ class WijkDetailView(PolicyMixin, TemplateView):
         user = self.request.user
         wijk = get_object_or_404(policy.visible(user, Wijk), code=kwargs["code"])
         return {**super().get_context_data(**kwargs), "wijk": wijk, "buurten": wijk.buurten.all(),
-                "networks": policy.visible(user, Zorgnetwerk).filter(wijk=wijk),
-                "map": wijk_map_svg([wijk])}
+                "sections": panels(registry.wijk_sections, user, wijk), "map": wijk_map_svg([wijk])}
 
 
 class OrganisationListView(PolicyMixin, TemplateView):
@@ -103,21 +96,6 @@ class AccessLogView(PolicyMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("pagina", None)
         return {**super().get_context_data(**kwargs), "form": form, "page": page, "query": query.urlencode()}
-
-
-def filter_access_log(entries, filters: dict):
-    if filters.get("actor"):
-        entries = entries.filter(actor_label__iexact=filters["actor"].strip())
-    if filters.get("record_id"):
-        entries = entries.filter(record_id=filters["record_id"].strip())
-    if filters.get("action"):
-        entries = entries.filter(action=filters["action"])
-    tz = timezone.get_current_timezone()
-    if filters.get("date_from"):
-        entries = entries.filter(at__gte=datetime.combine(filters["date_from"], time.min, tz))
-    if filters.get("date_to"):
-        entries = entries.filter(at__lte=datetime.combine(filters["date_to"], time.max, tz))
-    return entries
 
 
 class PostcodeImportView(PolicyMixin, FormView):

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from samen.core import policy, states
 from samen.core.models import Buurt, Gemeente, Organisation, User
-from samen.core.roles import Role
 from samen.kwaliteit import publication, schedule
 from samen.kwaliteit import review as review_table
 from samen.kwaliteit.forms import ActivityForm
@@ -50,7 +49,7 @@ def may_edit(user: User, activity: Activity | None = None, organisation: Organis
     target = activity.organisation if activity is not None else organisation
     if target is None or target.gemeente_id != user.gemeente_id:
         return False
-    return user.role != Role.AANBIEDER or target.pk == user.organisation_id
+    return not policy.can(user, "catalogue.provider") or target.pk == user.organisation_id
 
 
 @transaction.atomic

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from samen.core import policy
 from samen.core.models import Organisation, User
-from samen.core.roles import Role
 from samen.kwaliteit.models import Activity, ActivityVersion
 from samen.kwaliteit.review import VersionStatus
 
@@ -35,11 +35,11 @@ def addresses(users: Iterable[User]) -> list[str]:
 
 
 def regisseurs(gemeente_id: int):
-    return User.objects.filter(gemeente=gemeente_id, role=Role.REGISSEUR, is_active=True)
+    return policy.holders(gemeente_id, "catalogue.review")
 
 
 def providers(organisation: Organisation):
-    return User.objects.filter(organisation=organisation, role=Role.AANBIEDER, is_active=True)
+    return policy.holders(organisation.gemeente_id, "catalogue.provider").filter(organisation=organisation)
 
 
 def _messages(subject: str, body: str, recipients: list[str]) -> list[tuple]:

@@ -25,7 +25,6 @@ from django.views.generic import TemplateView
 
 from samen.core import policy
 from samen.core.models import Organisation, Wijk
-from samen.core.roles import Role
 from samen.core.views.mixins import PolicyMixin
 from samen.kwaliteit import manage_forms as forms
 from samen.kwaliteit import publication, schedule
@@ -128,7 +127,7 @@ class ActivityListView(PolicyMixin, _Page):
     def get_context_data(self, **kwargs):
         user, now = self.request.user, timezone.now()
         gemeente = user.gemeente
-        is_provider = user.role == Role.AANBIEDER
+        is_provider = policy.can(user, "catalogue.provider")
         filters = {key: self.request.GET.get(key, "").strip() for key in ("q", "status", "wijk", "organisatie",
                                                                           "toon")}
         activities = self._filter(_annotated(user, gemeente, now), filters, gemeente, now, is_provider)
@@ -177,7 +176,7 @@ class _ActivityFormView(_Page):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "form": kwargs.get("form") or self.make_form(),
-                "is_provider": self.request.user.role == Role.AANBIEDER}
+                "is_provider": policy.can(self.request.user, "catalogue.provider")}
 
     def post(self, request, *args, **kwargs):
         form = self.make_form(request.POST)
@@ -201,13 +200,14 @@ class ActivityCreateView(PolicyMixin, _ActivityFormView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and user.role == Role.AANBIEDER and not user.organisation_id:
+        if policy.can(user, "catalogue.provider") and not user.organisation_id:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def make_form(self, data=None, initial=None):
         user = self.request.user
-        organisations = None if user.role == Role.AANBIEDER else policy.visible(user, Organisation).order_by("name")
+        organisations = None if policy.can(user, "catalogue.provider") \
+            else policy.visible(user, Organisation).order_by("name")
         return forms.ManageActivityForm(data, gemeente=user.gemeente, organisations=organisations,
                                   initial={"languages": ["nl"], "location_city": user.gemeente.name})
 

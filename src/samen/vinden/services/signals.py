@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samen.core import accesslog, policy
+from samen.core import accesslog, events, policy
 from samen.core.models import AccessAction, Gemeente, Organisation, Purpose, Resident, User
 from samen.core.services.geography import InvalidPostcode, clean_postcode
 from samen.samenwerken.models import Zorgnetwerk
@@ -258,12 +258,12 @@ def triage(user: User, pk: int, decision: str, *, reason: str = "", assign_to: U
     if len(reason) > MAX_TEXT:
         raise ValidationError({"reason": [_("De reden is te lang.")]})
     if decision == workflow.Decision.SOCIAL_WORK:
-        assign_to = assign_to or (user if user.role == "sociaalwerker" else None)
+        assign_to = assign_to or (user if policy.can(user, "signal.assignee") else None)
     needs = {"reason": reason, "assign_to": assign_to, "partner": partner, "look_again_on": look_again_on}
     workflow.WORKFLOW.check(signal, decision, by=user, **needs)  # says why not: state, capability, what is missing
     if decision == workflow.Decision.SOCIAL_WORK:
         worker = assign_to
-        if worker.role != "sociaalwerker" or worker.gemeente_id != signal.gemeente_id:
+        if not policy.can(worker, "signal.assignee") or worker.gemeente_id != signal.gemeente_id:
             raise ValidationError({"assign_to": [_("Kies een sociaal werker van deze gemeente.")]})
         signal.assigned_to = worker
     if decision == workflow.Decision.MAATWERK:
@@ -280,6 +280,10 @@ def triage(user: User, pk: int, decision: str, *, reason: str = "", assign_to: U
                                to_status=step.target, decision=decision, reason=reason)
     if decision == workflow.Decision.SOCIAL_WORK:
         notifications.assigned(signal)
+    # After commit, for the building blocks that act on a triage (ondersteunen starts a trajectory on
+    # "social_work"); vinden does not know who listens.
+    events.publish(events.SIGNAL_TRIAGED, signal_id=signal.pk, gemeente_id=signal.gemeente_id,
+                   decision=str(decision), status=str(signal.status), wijk_id=signal.wijk_id, actor_id=user.pk)
     return signal
 
 

@@ -39,7 +39,6 @@ from samen.core.models import (
     Wijk,
 )
 from samen.core.reports import ImportReport
-from samen.core.roles import Role
 from samen.core.services import pending_imports
 from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
 from samen.core.services.pending_imports import PendingImportError, fingerprint
@@ -450,7 +449,7 @@ def _check_wijk(user: User, wijk: Wijk) -> None:
     """The regisseur manages every wijk of the municipality; a social worker their own wijken."""
     if not policy.can(user, "visit.manage") or wijk.gemeente_id != user.gemeente_id:
         raise PermissionDenied(_("U mag de huisbezoeken in deze wijk niet beheren."))
-    if policy.SCOPES.get(user.role) != "gemeente" and not user.wijken.filter(pk=wijk.pk).exists():
+    if policy.scope(user) != "gemeente" and not user.wijken.filter(pk=wijk.pk).exists():
         raise PermissionDenied(_("U mag alleen de huisbezoeken in uw eigen wijken beheren."))
 
 
@@ -485,7 +484,7 @@ def create_round(user: User, wijk: Wijk, year: int, starts_on: datetime.date, en
 
 def volunteers_for(round_: VisitRound):
     """The active volunteer buurtmakers of the round's wijk."""
-    return (User.objects.filter(gemeente=round_.gemeente_id, role=Role.VRIJWILLIGER, is_active=True,
+    return (User.objects.filter(gemeente=round_.gemeente_id, role__in=policy.roles_with("visit.report"), is_active=True,
                                 wijken=round_.wijk).order_by("username").select_related("visit_capacity"))
 
 

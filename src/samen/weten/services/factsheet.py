@@ -18,7 +18,7 @@ def _data_uri(svg: str | None) -> str | None:
 
 
 def context(gemeente, user, indicator: str) -> dict:
-    from samen.weten.views import chart_context
+    from samen.weten.services.charts import chart_context
 
     data = monitor.overview(gemeente, user, indicator)
     charts = chart_context(gemeente, data)

@@ -1,9 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from samen.core.models import Gemeente
 from samen.core.services.demo import load_demo
-from samen.vinden.services.visits_demo import load_visits_demo
-from samen.weten.services.demo import load_monitor_demo
 
 
 class Command(BaseCommand):
@@ -16,11 +13,11 @@ class Command(BaseCommand):
             raise CommandError("samen demo creates accounts with a published password; it refuses to run "
                                "in production mode (SAMEN_ENV=production).")
 
-        logins = load_demo()
-        hilversum = Gemeente.objects.get(code="GM0402")
-        added = load_monitor_demo(hilversum)
-        load_visits_demo(hilversum)
-        self.stdout.write(self.style.SUCCESS(f"Demo data for Hilversum loaded ({added} new synthetic survey waves)."))
+        lines: list[str] = []
+        logins = load_demo(everything=True, say=lines.append)
+        self.stdout.write(self.style.SUCCESS("Demo data for Hilversum loaded."))
+        for line in lines:
+            self.stdout.write(f"  {line}")
         self.stdout.write(f"\nDemo logins (password for all: {logins[0].password}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role}")

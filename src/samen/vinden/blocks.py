@@ -1,0 +1,112 @@
+"""What vinden brings to Samen (registered from ``VindenConfig.ready()``): its capabilities and
+model rules, its menu group, its home panel, its public forms, its URLs and API, its demo data and
+its permission-matrix samples. See ``samen.core.registry``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from samen.core import registry
+from samen.core.roles import Role as R
+from samen.vinden import scopes
+
+for name, roles, personal in (
+    ("signal.view", (R.REGISSEUR, R.SOCIAAL_WERKER, R.PARTNER), True),
+    ("signal.triage", (R.REGISSEUR, R.SOCIAAL_WERKER, R.PARTNER), True),
+    ("signal.report", (R.REGISSEUR, R.SOCIAAL_WERKER, R.PARTNER, R.VRIJWILLIGER), False),
+    ("signal.stats", (R.BELEIDSADVISEUR, R.REGISSEUR), False),
+    ("signal.central_queue", (R.REGISSEUR,), False),
+    # Closes a signal that social work picked up.
+    ("signal.close", (R.REGISSEUR, R.SOCIAAL_WERKER), False),
+    # May be assigned a signal for social work (and then sees it, wherever it is).
+    ("signal.assignee", (R.SOCIAAL_WERKER,), False),
+    # Is told by e-mail of a new signal in their own wijken.
+    ("signal.wijk_alerts", (R.SOCIAAL_WERKER, R.PARTNER), False),
+    ("visit.view", (R.REGISSEUR, R.SOCIAAL_WERKER, R.VRIJWILLIGER), True),
+    ("visit.manage", (R.REGISSEUR, R.SOCIAAL_WERKER), False),
+    ("visit.stats", (R.BELEIDSADVISEUR, R.REGISSEUR, R.SOCIAAL_WERKER), False),
+    ("visit.import", (R.REGISSEUR,), False),
+    ("visit.report", (R.VRIJWILLIGER,), False),
+):
+    registry.capability(name, roles, personal_data=personal, app="vinden")
+
+registry.model("vinden.signal", "signal.view", scopes.signals)
+registry.model("vinden.signalevent", "signal.view", scopes.signal_events)
+registry.model("vinden.visit", "visit.view", scopes.visits)
+registry.model("vinden.visitround", "visit.manage")
+
+registry.menu_group("vinden", _("Vinden"), order=20)
+for url_name, label, capability in (
+    ("vinden:signal_list", _("Signalen"), "signal.view"),
+    ("vinden:central_queue", _("Centrale wachtrij"), "signal.central_queue"),
+    ("vinden:my_reports", _("Mijn meldingen"), "signal.report"),
+    ("vinden:signal_stats", _("Signalen in cijfers"), "signal.stats"),
+    ("vinden:volunteer_intake", _("Zorg melden"), "visit.report"),
+    ("visits:visit_list", _("Huisbezoeken"), "visit.report"),
+    ("visits:register_import", _("Register 75+"), "visit.import"),
+    ("visits:round_list", _("Bezoekrondes"), "visit.manage"),
+    ("visits:coverage", _("Huisbezoeken per wijk"), "visit.stats"),
+):
+    registry.menu_entry("vinden", url_name, label, capability)
+
+
+def _signals_panel(user):
+    from samen.vinden.services.signals import open_counts
+
+    return open_counts(user)
+
+
+registry.home_panel("vinden.signals", "vinden/panels/signals.html", _signals_panel, "signal.view", order=10)
+
+# The two public forms for residents: no login, no second factor.
+registry.public_page("vinden:concern")
+registry.public_page("vinden:self")
+
+registry.url_include("vinden", "", "samen.vinden.urls", order=40)
+registry.url_include("visits", "huisbezoeken/", "samen.vinden.visit_urls", order=41)
+
+
+def _api_routes():
+    from samen.vinden.api import SignalViewSet
+
+    return [("signals", SignalViewSet, "signal")]
+
+
+registry.api_contribution("vinden", routes=_api_routes)
+
+
+def _load_visits(gemeente):
+    from samen.vinden.services.visits_demo import load_visits_demo
+
+    load_visits_demo(gemeente)
+    return "Home visits 75+: register, rounds and reports."
+
+
+registry.demo_loader("vinden.visits", _load_visits, after=("samenwerken",), extra=True)
+
+
+def _a_signal(gemeente):
+    """An open signal in Noord-Oost, the wijk of the demo partner and social worker."""
+    from samen.vinden.models import Signal
+    from samen.vinden.services.signals import submit_signal
+
+    signal = Signal.objects.filter(gemeente=gemeente, wijk__code="WK040207", status="new").first()
+    if signal is None:
+        signal = submit_signal(gemeente, channel="staff", data={"postcode": "1211BJ", "house_number": 7,
+                                                                "observations": ["weinig_bezoek"]}).signal
+    return signal.pk
+
+
+def _visits(gemeente):
+    """The demo's Noord-Oost round (the social worker's wijk) and a visit of the demo volunteer."""
+    from samen.vinden.services.visits_demo import load_visits_demo
+    from samen.vinden.visit_models import Visit, VisitRound
+
+    load_visits_demo(gemeente)
+    return (VisitRound.objects.get(gemeente=gemeente, wijk__code="WK040207", year=2026),
+            Visit.objects.filter(volunteer__username="vrijwilliger").order_by("pk").first())
+
+
+registry.matrix_sample("signal", _a_signal)
+registry.matrix_sample("round", lambda gemeente: _visits(gemeente)[0].pk)
+registry.matrix_sample("visit", lambda gemeente: _visits(gemeente)[1].pk)
