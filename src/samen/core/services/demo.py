@@ -44,7 +44,8 @@ def totp_secret_base32(hex_key: str) -> str:
 def load_demo() -> list[DemoLogin]:
     spec = yaml.safe_load((DEMO_DIR / "hilversum.yaml").read_text(encoding="utf-8"))
     gemeente, _created = Gemeente.objects.update_or_create(code=spec["gemeente"]["code"],
-                                                          defaults={"name": spec["gemeente"]["name"]})
+                                                          defaults={"name": spec["gemeente"]["name"],
+                                                                    "province": spec["gemeente"]["province"]})
     geography.load_cbs_areas(gemeente, DEMO_DIR / "hilversum_wijk_buurt_codes_2022_cbs.csv",
                              DEMO_DIR / "hilversum_wijken_2022_cartomap.geojson", geography.HILVERSUM_POLICY_NAMES)
     report = geography.import_postcodes(gemeente, (DEMO_DIR / "postcodes_hilversum_demo.csv").read_bytes())

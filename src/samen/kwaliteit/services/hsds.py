@@ -33,8 +33,6 @@ from samen.kwaliteit.vocabulary import CostType, Interest, Language, LonelinessK
 
 HSDS_VERSION = "3.0"
 NAMESPACE = uuid.UUID("5b0c3e8e-2f7a-5d1c-9a64-3d2f8c1e7b40")  # Samen's; never change it (ids would change)
-# The province of a municipality, which HSDS addresses require (state_province).
-PROVINCES = {"GM0402": "Noord-Holland"}
 # ISO 639 codes where Samen's code is not one (Nederlandse Gebarentaal is ISO 639-3 'dse').
 LANGUAGE_CODES = {"sgn": "dse"}
 # Keyed by the plain code: an enum member hashes by its name, so a stored code would not find it.
@@ -201,7 +199,7 @@ class Builder:
         item["addresses"] = [{
             "id": uid(self.gemeente.code, "address", place.pk), "location_id": ident,
             "address_1": place.address_line or place.name, "city": place.city or self.gemeente.name,
-            "state_province": PROVINCES.get(self.gemeente.code, ""),
+            "state_province": self.gemeente.province,  # per municipality (its settings)
             "postal_code": f"{place.postcode[:4]} {place.postcode[4:]}", "country": "NL", "address_type": "physical",
         }]
         labels = dict(Accessibility.choices)
