@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--boundaries", type=Path)
         parser.add_argument("--province", default="", help="the province, as in an address (e.g. Utrecht)")
         parser.add_argument("--public-host", default="",
-                            help="host name of its public site, e.g. samen.gooisemeren.nl (also add it to ALLOWED_HOSTS)")
+                            help="host name of its public site, e.g. samen.gooisemeren.nl (add it to ALLOWED_HOSTS)")
         parser.add_argument("--beheerder", help="username of the first beheerder (a one-time password is printed)")
 
     @transaction.atomic
