@@ -14,14 +14,6 @@ from django.utils.translation import gettext as _
 from samen.core.models import POSTCODE_RE, Buurt, Gemeente, PostcodeRange, Wijk, normalise_postcode
 from samen.core.reports import ImportProblem, ImportReport
 
-# The names the policy papers use where they differ from CBS's (seed 002, 003).
-HILVERSUM_POLICY_NAMES = {
-    "WK040202": "Noord-West",
-    "WK040203": "Zuid-West",
-    "WK040205": "Zuid-Oost",
-    "WK040207": "Noord-Oost",
-}
-
 
 class UnknownAddress(LookupError):
     """An address whose postcode (and house number) is not in the municipality's postcode table."""
