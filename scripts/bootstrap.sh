@@ -2,7 +2,8 @@
 # Installs everything Samen needs on a fresh Debian machine, idempotently:
 #   - system packages (apt-get) that are missing: Pango for WeasyPrint PDFs, and
 #     with --browser the Debian Chromium for the browser tests;
-#   - a Python 3.11 virtual environment in .venv with Samen and its dependencies;
+#   - a Python 3.11 virtual environment in .venv with Samen and the locked versions of its
+#     dependencies (requirements.lock, runtime and test tools, with hashes);
 #   - the front-end packages (NL Design System CSS, htmx, axe-core) from the npm registry.
 # Usage: scripts/bootstrap.sh [--browser] [--test]
 set -euo pipefail
@@ -61,10 +62,14 @@ fi
 extras=""
 [ "$want_test" = 1 ] && extras="[test]"
 stamp=".venv/.installed${extras}"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  say "Installing Samen and its Python dependencies"
+# The exact versions (with hashes) come from requirements.lock, made with pip-compile from pyproject.toml
+# (see README, "Updating the lock file"); Samen itself is then installed on top without resolving again.
+# A changed lock or pyproject.toml installs again.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+  say "Installing Samen and its Python dependencies (requirements.lock)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".${extras}"
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e ".${extras}"
   touch "$stamp"
 fi
 

@@ -131,7 +131,8 @@ class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
 
     class Meta:
         model = Gemeente
-        fields = ["min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months"]
+        fields = ["min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months",
+                  "province", "public_host"]
         help_texts = {
             "min_cell_size": _("Cijfers uit de enquête over minder respondenten worden nergens getoond. "
                                "Minstens 10."),

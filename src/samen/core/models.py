@@ -47,6 +47,17 @@ class Gemeente(models.Model):
         _("activiteit van de site na (maanden)"), default=9, validators=[MinValueValidator(1), MaxValueValidator(36)],
         help_text=_("Niet door de aanbieder bevestigd: niet meer op de publieke site."),
     )
+    province = models.CharField(
+        _("provincie"), max_length=40, blank=True,
+        help_text=_("De provincie, zoals in een adres (bijvoorbeeld Noord-Holland); staat in de open data."),
+    )
+    public_host = models.CharField(
+        _("adres van de publieke site"), max_length=253, blank=True,
+        validators=[RegexValidator(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$",
+                                   _("Alleen een hostnaam in kleine letters, zoals samen.hilversum.nl."))],
+        help_text=_("De hostnaam waarop inwoners de publieke site van deze gemeente bereiken, zoals "
+                    "samen.hilversum.nl. Leeg: de site op het standaardadres."),
+    )
     gemeente_path = "self"
 
     class Meta:
@@ -55,7 +66,9 @@ class Gemeente(models.Model):
         ordering = ["name"]
         constraints = [models.CheckConstraint(
             condition=models.Q(catalogue_hide_months__gt=models.F("catalogue_stale_months")),
-            name="gemeente_hide_after_stale")]
+            name="gemeente_hide_after_stale"),
+            models.UniqueConstraint(fields=["public_host"], condition=~models.Q(public_host=""),
+                                    name="gemeente_unique_public_host")]
 
     def __str__(self):
         return self.name

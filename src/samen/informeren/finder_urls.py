@@ -9,4 +9,5 @@ urlpatterns = [
     path("activiteiten/<int:pk>/", finder.ActivityView.as_view(), name="activity"),
     path("activiteiten/<int:pk>/agenda.ics", finder.ActivityCalendarView.as_view(), name="activity_ics"),
     path("samen-week/", finder.ThemeWeekView.as_view(), name="theme_week"),
+    path("samen-week/agenda.ics", finder.ThemeWeekCalendarView.as_view(), name="theme_week_ics"),
 ]

@@ -195,7 +195,8 @@ SEARCH_PARAMETERS = [
     _parameter("free", OpenApiTypes.BOOL, "Only free activities."),
     _parameter("accessible", OpenApiTypes.BOOL, "Only wheelchair-accessible activities."),
     _parameter("online", OpenApiTypes.BOOL, "true: only online; false: only at a place; absent: both."),
-    _parameter("gemeente", str, "Municipality code (GM0402), needed only where one installation serves more."),
+    _parameter("gemeente", str, "Municipality code (GM0402). Without it the host name decides (each "
+               "municipality's public site has its own), else the first municipality installed."),
 ]
 
 

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samen.kwaliteit import schedule
 from samen.kwaliteit.forms import ActivityForm, initial_from
 from samen.kwaliteit.models import Intervention
 from samen.kwaliteit.review import ReviewDecision
@@ -28,7 +29,7 @@ from samen.kwaliteit.vocabulary import WEEKDAYS, Recognition, TargetGroup
 
 # --- the repeat helper ----------------------------------------------------------------------------
 
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAY_CODES = schedule.DAY_CODES
 ORDINALS = (1, 2, 3, 4, -1)
 
 
@@ -69,70 +70,43 @@ def compose(choice: RepeatChoice) -> str:
 
 
 def decompose(rule: str) -> RepeatChoice | None:
-    """The helper choice that composes exactly this rule, or None when only 'other' can hold it."""
+    """The helper choice that composes exactly this rule, or None when only 'other' can hold it.
+
+    The rule is read by the schedule module (``schedule.parse``); this only maps its parts onto the helper."""
     rule = (rule or "").strip().upper()
     if not rule:
         return RepeatChoice(Repeat.NONE)
-    try:
-        parts = dict(part.split("=", 1) for part in rule.split(";"))
-    except ValueError:
+    parsed = schedule.parse(rule)
+    if parsed is None or not parsed.days or parsed.month_days or parsed.months or parsed.count or parsed.other:
         return None
-    freq, byday = parts.pop("FREQ", ""), parts.pop("BYDAY", "")
-    interval = parts.pop("INTERVAL", None)
-    if parts or not byday:
-        return None
-    if freq == "WEEKLY":
-        days = tuple(byday.split(","))
-        if any(day not in DAY_CODES for day in days) or len(set(days)) != len(days):
+    if parsed.freq == "WEEKLY":
+        days = tuple(day for _ordinal, day in parsed.days)
+        if any(ordinal is not None for ordinal, _day in parsed.days) or len(set(days)) != len(days):
             return None
-        if interval is None:
+        if not parsed.interval_given:
             choice = RepeatChoice(Repeat.WEEKLY, days=days)
-        elif interval.isdigit() and 2 <= int(interval) <= 52 and interval == str(int(interval)):
-            choice = RepeatChoice(Repeat.WEEKS, days=days, interval=int(interval))
+        elif 2 <= parsed.interval <= 52:
+            choice = RepeatChoice(Repeat.WEEKS, days=days, interval=parsed.interval)
         else:
             return None
-    elif freq == "MONTHLY" and interval is None and "," not in byday:
-        ordinal, weekday = byday[:-2], byday[-2:]
-        if weekday not in DAY_CODES or ordinal not in {str(n) for n in ORDINALS}:
+    elif parsed.freq == "MONTHLY" and not parsed.interval_given and len(parsed.days) == 1:
+        ordinal, weekday = parsed.days[0]
+        if ordinal not in ORDINALS:
             return None
-        choice = RepeatChoice(Repeat.MONTHLY, ordinal=int(ordinal), weekday=weekday)
+        choice = RepeatChoice(Repeat.MONTHLY, ordinal=ordinal, weekday=weekday)
     else:
         return None
     return choice if compose(choice) == rule else None
 
 
 def repeat_text(rule: str) -> str:
-    """'elke week op dinsdag en donderdag', 'de tweede dinsdag van de maand'; an unusual rule as written."""
-    choice = decompose(rule)
-    if choice is None:
-        return rule
-    names = [str(WEEKDAYS[DAY_CODES.index(code)]) for code in DAY_CODES if code in choice.days]
-    days = _join(names)
-    if choice.kind == Repeat.NONE:
-        return _("eenmalig")
-    if choice.kind == Repeat.WEEKLY:
-        return _("elke week op %(days)s") % {"days": days}
-    if choice.kind == Repeat.WEEKS:
-        return _("om de %(n)s weken op %(days)s") % {"n": choice.interval, "days": days}
-    ordinal = str(dict(ORDINAL_CHOICES)[str(choice.ordinal)])
-    return _("elke %(nth)s %(day)s van de maand") % {
-        "nth": ordinal, "day": WEEKDAYS[DAY_CODES.index(choice.weekday)]}
+    """'elke week op dinsdag en donderdag', 'elke tweede dinsdag van de maand': the schedule module's words."""
+    return schedule.describe_rule(rule)
 
 
 def when_text(activity) -> str:
-    """'elke laatste vrijdag van de maand, 17:00-19:00'; a one-off date or an unusual rule as schedule says."""
-    from samen.kwaliteit import schedule
-
-    if not activity.rrule or decompose(activity.rrule) is None:
-        return schedule.describe(activity)
-    times = f"{activity.start_time:%H:%M}" + (f"-{activity.end_time:%H:%M}" if activity.end_time else "")
-    return f"{repeat_text(activity.rrule)}, {times}"
-
-
-def _join(names: list[str]) -> str:
-    if len(names) < 2:
-        return "".join(names)
-    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    """The schedule as the public site says it too (schedule.describe): one describer for every screen."""
+    return schedule.describe(activity)
 
 
 # --- the activity form ----------------------------------------------------------------------------
@@ -307,7 +281,8 @@ def display(name: str, value, interventions: dict[int, str] | None = None) -> st
         return _("ja") if value else _("nee")
     if name == "rrule":
         value = value or ""
-        return repeat_text(value) if decompose(value) is None or not value else f"{repeat_text(value)} ({value})"
+        text = repeat_text(value)
+        return text if not value or value in text else f"{text} ({value})"
     if value is None:
         return "—"
     if name == "interventions":

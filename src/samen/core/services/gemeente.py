@@ -3,7 +3,9 @@
 What each setting steers: ``min_cell_size`` the smallest number of respondents behind a published survey
 figure (weten), ``triage_working_days`` the deadline for triage of a new signal (vinden; counts from the
 next new signal on), ``catalogue_stale_months`` when an activity not confirmed by its provider is flagged
-and the provider reminded, ``catalogue_hide_months`` when it leaves the public site (kwaliteit).
+and the provider reminded, ``catalogue_hide_months`` when it leaves the public site (kwaliteit); ``province``
+the province in addresses of the open data (HSDS), ``public_host`` the host name of the municipality's public
+site (core.public).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from django.utils.translation import gettext as _
 from samen.core import policy
 from samen.core.models import Gemeente, User
 
-SETTINGS = ("min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months")
+SETTINGS = ("min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months", "province",
+            "public_host")
 log = logging.getLogger(__name__)
 
 
@@ -31,7 +34,12 @@ def change_settings(actor: User, data: dict) -> Gemeente:
     for name in SETTINGS:
         if name in data:
             setattr(gemeente, name, data[name])
+    gemeente.public_host = (gemeente.public_host or "").strip().lower()
+    gemeente.province = (gemeente.province or "").strip()
     gemeente.full_clean(validate_constraints=False)  # each field's limits first, named by field
+    if gemeente.public_host and Gemeente.objects.filter(public_host=gemeente.public_host).exclude(
+            pk=gemeente.pk).exists():
+        raise ValidationError({"public_host": _("Dit adres is al van een andere gemeente.")})
     if gemeente.catalogue_hide_months <= gemeente.catalogue_stale_months:  # the constraint, in words
         raise ValidationError({"catalogue_hide_months": _(
             "Een activiteit gaat pas van de site nadat ze verouderd is: kies meer maanden dan bij 'verouderd na' "

@@ -17,14 +17,6 @@ from samen.core.reports import ImportReport
 from samen.core.services import pending_imports
 from samen.core.services.pending_imports import PendingImportError, fingerprint
 
-# The names the policy papers use where they differ from CBS's (seed 002, 003).
-HILVERSUM_POLICY_NAMES = {
-    "WK040202": "Noord-West",
-    "WK040203": "Zuid-West",
-    "WK040205": "Zuid-Oost",
-    "WK040207": "Noord-Oost",
-}
-
 
 class UnknownAddress(LookupError):
     """An address whose postcode (and house number) is not in the municipality's postcode table."""

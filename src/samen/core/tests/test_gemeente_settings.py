@@ -18,7 +18,7 @@ from samen.kwaliteit.tests.test_search import Town
 
 URL = reverse("core:gemeente_settings")
 GOOD = {"min_cell_size": "40", "triage_working_days": "3", "catalogue_stale_months": "4",
-        "catalogue_hide_months": "8"}
+        "catalogue_hide_months": "8", "province": "Noord-Holland", "public_host": "Samen.Hilversum.nl"}
 
 
 def settings_of(gemeente: Gemeente) -> dict:
@@ -35,7 +35,8 @@ def test_the_beheerder_changes_the_settings(hilversum, client_as):
     response = client.post(URL, GOOD)
     assert response.status_code == 302 and response["Location"] == URL
     assert settings_of(hilversum) == {"min_cell_size": 40, "triage_working_days": 3, "catalogue_stale_months": 4,
-                                      "catalogue_hide_months": 8}
+                                      "catalogue_hide_months": 8, "province": "Noord-Holland",
+                                      "public_host": "samen.hilversum.nl"}
     assert "De instellingen zijn opgeslagen." in client.get(URL).content.decode()
 
 
@@ -96,3 +97,22 @@ def test_the_public_site_follows_the_catalogue_months(db):
     service.change_settings(beheerder, {"catalogue_stale_months": 2, "catalogue_hide_months": 5})
     town.gemeente.refresh_from_db()
     assert [a.pk for a in search(town.gemeente).results[0:10]] == [fresh.pk]
+
+
+def test_the_host_of_the_public_site_belongs_to_one_municipality(hilversum, client_as):
+    GemeenteFactory(public_host="samen.gooisemeren.nl")
+    response = client_as("beheerder").post(URL, {**GOOD, "public_host": "samen.gooisemeren.nl"})
+    assert response.status_code == 400 and "al van een andere gemeente" in response.content.decode()
+    bad = client_as("beheerder").post(URL, {**GOOD, "public_host": "https://samen.hilversum.nl/"})
+    assert bad.status_code == 400 and "hostnaam" in bad.content.decode()
+    hilversum.refresh_from_db()
+    assert hilversum.public_host == ""
+
+
+def test_the_province_is_data_of_the_municipality_and_reaches_the_open_data(hilversum, demo_user):
+    from samen.kwaliteit.services import hsds
+
+    assert {a["state_province"] for a in hsds.tables(hilversum)["addresses"]} == {"Noord-Holland"}  # the demo's
+    service.change_settings(demo_user("beheerder"), {"province": "Utrecht"})
+    addresses = hsds.tables(Gemeente.objects.get(pk=hilversum.pk))["addresses"]
+    assert addresses and {a["state_province"] for a in addresses} == {"Utrecht"}

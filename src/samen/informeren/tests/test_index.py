@@ -66,4 +66,5 @@ def test_the_home_page_works_for_an_installation_with_more_than_one_municipality
     GemeenteFactory(code="GM9999", name="Elders")
     html = home_html()
     assert "Wat is er te doen in uw wijk?" in html and "0800-0113" in html
-    assert "?wijk=" not in html
+    # The default site keeps serving the first municipality installed: its wijken, its name at the forms.
+    assert "?wijk=WK0402" in html and "gemeente Hilversum" in html and "Elders" not in html

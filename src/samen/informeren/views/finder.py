@@ -16,7 +16,6 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
@@ -214,6 +213,24 @@ class ThemeWeekView(TemplateView):
         return {**context, "days": theme_week_days(gemeente, week)}
 
 
+class ThemeWeekCalendarView(View):
+    """The samen-week's events as one iCalendar file: each event holds only its dates in the week."""
+
+    def get(self, request):
+        gemeente = public_gemeente(request)
+        week = (ThemeWeek.objects.filter(gemeente=gemeente, ends_on__gte=timezone.localdate())
+                .order_by("starts_on").first())
+        if week is None:
+            raise Http404("no theme week ahead")
+        activities = (public_activities(gemeente).filter(theme_week=True).select_related("location")
+                      .order_by("pk"))
+        body = schedule.ical(activities, name=str(week), uid_domain=request.get_host().split(":")[0] or "samen",
+                             window=(week.starts_on, week.ends_on))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="samen-week-{week.starts_on:%Y}.ics"'
+        return response
+
+
 def theme_week_days(gemeente, week: ThemeWeek) -> list[dict]:
     """Each day of the week with its events (theme-week activities on that day), by start time.
 
@@ -236,11 +253,8 @@ def theme_week_days(gemeente, week: ThemeWeek) -> list[dict]:
 
 
 def when(activity) -> str:
-    """The schedule in words: 'elke week op dinsdag, 10:00-12:00', or the date of a one-off activity."""
-    if activity.rrule:
-        return schedule.describe(activity)
-    times = f"{activity.start_time:%H:%M}" + (f"-{activity.end_time:%H:%M}" if activity.end_time else "")
-    return f"{date_format(activity.start_date, 'l j F Y')}, {times}"
+    """The schedule in words, as the staff screens say it (schedule.describe)."""
+    return schedule.describe(activity)
 
 
 def _labels(choices, codes) -> list[str]:

@@ -64,7 +64,7 @@ class HomeView(TemplateView):
 
         context = super().get_context_data(**kwargs)
         gemeente = _gemeente(self.request)
-        context.update(call_context(gemeente))
+        context.update(call_context(gemeente), gemeente=gemeente)
         if gemeente is None:
             return context
         counts = dict(public_activities(gemeente).values_list("wijk").annotate(n=Count("pk")).order_by())

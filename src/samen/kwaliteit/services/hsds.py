@@ -33,8 +33,6 @@ from samen.kwaliteit.vocabulary import CostType, Interest, Language, LonelinessK
 
 HSDS_VERSION = "3.0"
 NAMESPACE = uuid.UUID("5b0c3e8e-2f7a-5d1c-9a64-3d2f8c1e7b40")  # Samen's; never change it (ids would change)
-# The province of a municipality, which HSDS addresses require (state_province).
-PROVINCES = {"GM0402": "Noord-Holland"}
 # ISO 639 codes where Samen's code is not one (Nederlandse Gebarentaal is ISO 639-3 'dse').
 LANGUAGE_CODES = {"sgn": "dse"}
 # Keyed by the plain code: an enum member hashes by its name, so a stored code would not find it.
@@ -201,7 +199,7 @@ class Builder:
         item["addresses"] = [{
             "id": uid(self.gemeente.code, "address", place.pk), "location_id": ident,
             "address_1": place.address_line or place.name, "city": place.city or self.gemeente.name,
-            "state_province": PROVINCES.get(self.gemeente.code, ""),
+            "state_province": self.gemeente.province,  # per municipality (its settings)
             "postal_code": f"{place.postcode[:4]} {place.postcode[4:]}", "country": "NL", "address_type": "physical",
         }]
         labels = dict(Accessibility.choices)
@@ -276,7 +274,7 @@ class Builder:
         if activity.online:
             at_locations.append(self._at_location(activity, ident, self.virtual_location(activity)))
         item["service_at_locations"] = at_locations
-        item["schedules"] = [self.schedule(activity, ident, at_locations)]
+        item["schedules"] = self.schedules(activity, ident, at_locations)
         item["languages"] = [self._language(activity, ident, code) for code in activity.languages]
         item["cost_options"] = [self._cost_option(activity, ident)]
         if activity.contact_name or activity.contact_phone or activity.contact_email:
@@ -288,25 +286,36 @@ class Builder:
         return {"id": uid(self.gemeente.code, "service-at-location", activity.pk, location["id"]),
                 "service_id": service, "location_id": location["id"], "location": location}
 
-    def schedule(self, activity: Activity, service: str, at_locations: list[dict]) -> dict:
-        item = {"id": uid(self.gemeente.code, "schedule", activity.pk), "service_id": service}
+    def schedules(self, activity: Activity, service: str, at_locations: list[dict]) -> list[dict]:
+        """One schedule per stretch with one UTC offset: HSDS 3.0 has a fixed offset per schedule, and Dutch
+        time is +01:00 in winter and +02:00 in summer (schedule.offset_periods)."""
+        periods = schedule.offset_periods(activity.start_date, activity.start_time, activity.rrule,
+                                          activity.valid_until, timezone.localdate())
+        return [self.schedule(activity, service, at_locations, period, index)
+                for index, period in enumerate(periods)]
+
+    def schedule(self, activity: Activity, service: str, at_locations: list[dict], period: schedule.Period,
+                 index: int = 0) -> dict:
+        ident = uid(self.gemeente.code, "schedule", activity.pk, *([index] if index else []))
+        item = {"id": ident, "service_id": service}
         if len(at_locations) == 1:
             item["service_at_location_id"] = at_locations[0]["id"]
-        start = activity.start_date
-        item["valid_from"] = item["dtstart"] = start.isoformat()
-        if activity.valid_until or not activity.rrule:  # a one-off activity is valid on its one day
-            item["valid_to"] = (activity.valid_until or start).isoformat()
-        offset = dt.datetime.combine(start, activity.start_time, tzinfo=schedule.TZ).utcoffset()
-        hours = int(offset.total_seconds() // 3600)
-        item["timezone"] = hours
-        suffix = f"+{hours:02d}:00" if hours >= 0 else f"-{-hours:02d}:00"
+        item["valid_from"] = period.valid_from.isoformat()
+        item["dtstart"] = period.first.isoformat()  # a date the rule produces
+        if period.valid_to is not None:
+            item["valid_to"] = period.valid_to.isoformat()
+        minutes = int(period.offset.total_seconds() // 60)
+        hours = minutes / 60
+        item["timezone"] = int(hours) if hours.is_integer() else hours
+        sign = "+" if minutes >= 0 else "-"
+        suffix = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
         item["opens_at"] = f"{activity.start_time:%H:%M}{suffix}"
         if activity.end_time:
             item["closes_at"] = f"{activity.end_time:%H:%M}{suffix}"
         if activity.rrule:
             item.update(rrule_fields(activity.rrule))
-            if activity.valid_until:
-                item["until"] = activity.valid_until.isoformat()
+            if period.valid_to is not None:
+                item["until"] = period.valid_to.isoformat()
             item["notes"] = "RRULE:" + activity.rrule + (
                 f";UNTIL={activity.valid_until:%Y%m%d}T235900" if activity.valid_until else "")  # local time
         item["description"] = schedule.describe(activity)

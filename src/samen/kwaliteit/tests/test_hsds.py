@@ -20,6 +20,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from samen.core.models import Organisation
+from samen.kwaliteit import schedule
 from samen.kwaliteit.models import Activity
 from samen.kwaliteit.services import catalogue, hsds, transfer
 
@@ -287,3 +288,31 @@ def test_the_index_and_the_openapi_schema_describe_the_hsds_api(client):
         assert path in schema["paths"], path
     parameters = {p["name"] for p in schema["paths"]["/api/v1/hsds/services"]["get"]["parameters"]}
     assert {"page", "per_page", "search", "organization_id", "taxonomy_term_id", "full"} <= parameters
+
+
+def test_a_schedule_over_the_change_to_summer_time_gets_each_offset():
+    """HSDS 3.0 has one fixed UTC offset per schedule: a weekly activity from winter into summer is cut in two."""
+    periods = schedule.offset_periods(dt.date(2027, 3, 2), dt.time(10), "FREQ=WEEKLY;BYDAY=TU",
+                                      dt.date(2027, 4, 27), today=dt.date(2027, 1, 1))
+    assert [(p.valid_from, p.valid_to, p.first, p.offset) for p in periods] == [
+        (dt.date(2027, 3, 2), dt.date(2027, 3, 27), dt.date(2027, 3, 2), dt.timedelta(hours=1)),
+        (dt.date(2027, 3, 28), dt.date(2027, 4, 27), dt.date(2027, 3, 30), dt.timedelta(hours=2))]
+    open_ended = schedule.offset_periods(dt.date(2026, 1, 5), dt.time(19), "FREQ=WEEKLY;BYDAY=MO", None,
+                                         today=dt.date(2026, 12, 2))
+    assert open_ended[0].valid_from <= dt.date(2026, 12, 2) and open_ended[-1].valid_to is None
+    assert all(p.first.weekday() == 0 for p in open_ended)
+    assert {p.offset for p in open_ended} == {dt.timedelta(hours=1), dt.timedelta(hours=2)}
+
+
+@pytest.mark.django_db
+def test_exported_schedules_carry_the_offset_of_their_season(hilversum, with_example):
+    activity = Activity.objects.filter(gemeente=hilversum, status=Activity.Status.PUBLISHED).first()
+    Activity.objects.filter(pk=activity.pk).update(start_date=dt.date(2027, 3, 2), start_time=dt.time(10),
+                                                   end_time=dt.time(11), rrule="FREQ=WEEKLY;BYDAY=TU",
+                                                   valid_until=dt.date(2027, 4, 27))
+    [service] = [s for s in hsds.services(hilversum) if s["id"] == hsds.service_id(hilversum, activity.pk)]
+    winter, summer = service["schedules"]
+    assert (winter["opens_at"], winter["timezone"], winter["valid_to"]) == ("10:00+01:00", 1, "2027-03-27")
+    assert (summer["opens_at"], summer["closes_at"], summer["timezone"]) == ("10:00+02:00", "11:00+02:00", 2)
+    assert summer["dtstart"] == "2027-03-30" and winter["id"] != summer["id"]
+    assert not problems("schedule", winter) and not problems("schedule", summer)

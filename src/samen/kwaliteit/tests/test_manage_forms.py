@@ -19,6 +19,7 @@ from samen.kwaliteit.manage_forms import (
     compose,
     content_rows,
     decompose,
+    display,
     helper_initial,
     live_content,
     repeat_text,
@@ -71,7 +72,8 @@ def test_the_composed_rule_falls_on_the_chosen_days(choice, start):
 def test_other_rules_stay_as_typed(rule):
     assert decompose(rule) is None
     assert helper_initial(rule) == {"repeat": Repeat.CUSTOM, "rrule": rule}
-    assert repeat_text(rule) == rule
+    assert repeat_text(rule) == schedule.describe_rule(rule)  # the one describer, also for "other"
+    assert rule in display("rrule", rule)  # the review screen shows such a rule as typed too
 
 
 def test_the_time_of_an_activity_reads_as_dutch():
@@ -81,7 +83,7 @@ def test_the_time_of_an_activity_reads_as_dutch():
                                start_date=dt.date(2026, 12, 1))
     assert when_text(activity) == "elke laatste vrijdag van de maand, 17:00-19:00"
     activity.rrule = ""
-    assert when_text(activity) == "01-12-2026, 17:00-19:00"
+    assert when_text(activity) == "dinsdag 1 december 2026, 17:00-19:00"
 
 
 def test_rules_read_as_dutch():

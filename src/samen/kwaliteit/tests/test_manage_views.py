@@ -276,3 +276,22 @@ def test_the_screens_speak_english_when_chosen(client_as, meal):
     assert "What changes on the site" in detail and "Versions" in detail
     form = client.get(reverse("kwaliteit:activity_create")).content.decode()
     assert "Does the activity repeat?" in form and "every week, on the chosen days" in form
+
+
+@pytest.mark.parametrize("rule", ["FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYMONTHDAY=3", ""])
+def test_the_staff_screen_and_the_public_page_describe_the_schedule_in_the_same_words(client_as, client, meal,
+                                                                                        rule):
+    from django.utils.text import capfirst
+
+    from samen.kwaliteit import schedule
+
+    Activity.objects.filter(pk=meal.pk).update(rrule=rule, valid_until=None,
+                                               start_date=timezone.localdate() + dt.timedelta(days=3))
+    meal.refresh_from_db()
+    sentence = schedule.describe(meal)
+    staff = client_as("aanbieder").get(reverse("kwaliteit:activity_detail", args=[meal.pk]))
+    public = client.get(reverse("informeren:activity", args=[meal.pk]))
+    assert staff.status_code == 200 and public.status_code == 200
+    assert staff.context["when"] == public.context["when"] == sentence
+    assert sentence in staff.content.decode()
+    assert capfirst(sentence) in public.content.decode()  # the public page starts the sentence with a capital

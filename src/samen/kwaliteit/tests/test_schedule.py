@@ -74,12 +74,87 @@ def _activity(**kwargs):
 
 
 def test_describe_reads_as_dutch():
-    assert schedule.describe(_activity()) == "elke maand op de 2e dinsdag, 10:00-12:00"
+    assert schedule.describe(_activity()) == "elke tweede dinsdag van de maand, 10:00-12:00"
     assert schedule.describe(_activity(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")) == \
-        "om de 2 weken op maandag, donderdag, 10:00-12:00"
-    assert schedule.describe(_activity(rrule="", end_time=None)) == "06-01-2026, 10:00"
+        "om de 2 weken op maandag en donderdag, 10:00-12:00"
+    assert schedule.describe(_activity(rrule="", end_time=None)) == "dinsdag 6 januari 2026, 10:00"
     assert schedule.describe(_activity(rrule="FREQ=MONTHLY;BYDAY=-1FR")) == \
-        "elke maand op de laatste vrijdag, 10:00-12:00"
+        "elke laatste vrijdag van de maand, 10:00-12:00"
+    assert schedule.describe(_activity(rrule="FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO,3WE")) == \
+        "om de 2 maanden op de eerste maandag en de derde woensdag, 10:00-12:00"
+    assert schedule.describe(_activity(rrule="FREQ=DAILY;INTERVAL=3;COUNT=4")) == \
+        "om de 3 dagen, 4 keer, 10:00-12:00"
+    assert schedule.describe(_activity(rrule="FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=1")) == \
+        "elk jaar op de 1e in oktober, 10:00-12:00"
+
+
+def test_a_part_dutch_cannot_say_is_shown_as_written():
+    assert schedule.describe_rule("FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO,TU") == \
+        "elke maand op maandag en dinsdag (FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO,TU)"
+    assert schedule.describe_rule("") == "eenmalig"
+
+
+def test_parse_reads_the_parts():
+    rule = schedule.parse("FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO,-1FR,WE")
+    assert (rule.freq, rule.interval, rule.interval_given) == ("MONTHLY", 2, True)
+    assert rule.days == ((1, "MO"), (-1, "FR"), (None, "WE"))
+    assert schedule.parse("nonsense") is None and schedule.parse("") is None
+
+
+def test_first_date_moves_to_the_first_date_the_rule_produces():
+    monday = dt.date(2026, 1, 5)
+    assert schedule.first_date(monday, dt.time(10), "FREQ=WEEKLY;BYDAY=TU", None) == dt.date(2026, 1, 6)
+    assert schedule.first_date(monday, dt.time(10), "FREQ=MONTHLY;BYDAY=2TU", None) == dt.date(2026, 1, 13)
+    assert schedule.first_date(monday, dt.time(10), "", None) == monday
+    assert schedule.first_date(monday, dt.time(10), "FREQ=WEEKLY;BYDAY=FR", dt.date(2026, 1, 7)) is None
+
+
+RULES = st.one_of(
+    st.builds(lambda days, n: f"FREQ=WEEKLY;INTERVAL={n};BYDAY={','.join(sorted(days))}",
+              st.sets(st.sampled_from(DAYS), min_size=1), st.integers(1, 4)),
+    st.builds(lambda nth, day, n: f"FREQ=MONTHLY;INTERVAL={n};BYDAY={nth}{day}",
+              st.sampled_from([1, 2, 3, 4, -1]), st.sampled_from(DAYS), st.integers(1, 3)),
+    st.builds(lambda n, days: f"FREQ=DAILY;INTERVAL={n}" + (f";BYDAY={','.join(sorted(days))}" if days else ""),
+              st.integers(1, 5), st.sets(st.sampled_from(DAYS), max_size=3)),
+    st.builds(lambda month, day: f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}",
+              st.integers(1, 12), st.integers(1, 28)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rule=RULES, start=st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 31)),
+       hour=st.integers(7, 21), until=st.one_of(st.none(), st.integers(0, 400)))
+def test_every_calendar_file_starts_on_a_date_its_rule_produces(rule, start, hour, until):
+    """DTSTART is an occurrence (RFC 5545 counts it as one), and the file's dates are the finder's dates."""
+    from dateutil.rrule import rrulestr
+
+    valid_until = start + dt.timedelta(days=until) if until is not None else None
+    activity = _activity(rrule=rule, start_date=start, start_time=dt.time(hour), end_time=None,
+                         valid_until=valid_until)
+    events = list(Calendar.from_ical(schedule.ical([activity], "Test")).walk("VEVENT"))
+    expected = schedule.dates(start, dt.time(hour), rule, valid_until, start, start + dt.timedelta(days=400))
+    if not expected:
+        assert events == []  # the rule produces nothing before the last date: no event
+        return
+    dtstart = events[0].decoded("dtstart")
+    assert dtstart.date() == expected[0] and dtstart.hour == hour
+    assert str(dtstart.tzinfo) == "Europe/Amsterdam" and events[0]["dtstart"].params["TZID"] == "Europe/Amsterdam"
+    # A calendar app expands DTSTART + RRULE (with UNTIL in UTC) to the same dates as Samen's own.
+    recur = events[0]["rrule"].to_ical().decode()
+    expanded = rrulestr(recur, dtstart=dtstart)
+    window_end = dt.datetime.combine(start + dt.timedelta(days=400), dt.time.max, tzinfo=dtstart.tzinfo)
+    assert [moment.date() for moment in expanded.between(dtstart, window_end, inc=True)][:len(expected)] == expected
+
+
+def test_every_feed_carries_the_amsterdam_time_zone():
+    summer = _activity(start_date=dt.date(2026, 7, 7), rrule="FREQ=WEEKLY;BYDAY=TU", valid_until=None)
+    feed = Calendar.from_ical(schedule.ical([summer], "Test"))
+    zones = list(feed.walk("VTIMEZONE"))
+    assert [str(zone["tzid"]) for zone in zones] == ["Europe/Amsterdam"]
+    assert {str(part.name) for part in zones[0].subcomponents} == {"STANDARD", "DAYLIGHT"}
+    event = next(iter(feed.walk("VEVENT")))
+    start = event.decoded("dtstart")
+    assert start.utcoffset() == dt.timedelta(hours=2) and start.hour == 10  # summer time, 10:00 local
 
 
 def test_ical_feed_parses_with_rule_and_until():
