@@ -1,0 +1,165 @@
+"""The differencing attack on everything the monitor publishes: no hidden figure can be worked back.
+
+The attacker takes every figure of every channel (all breakdowns, all indicators: what the CSV and the API
+give, and so the dashboard and the factsheet, which show a subset) and every linear relation that the
+tables make together: a municipality is the sum of its wijken and a wijk of its buurten, for every
+breakdown; a total is the sum of its age groups (either scheme) and of its sexes, and an age group the sum
+of its sexes and a sex the sum of its age groups; and the two age schemes cover the same respondents (the
+demo has nobody under 18), so 16-25 + 26-64 = 18-34 + 35-49 + 50-64, and 65-74 and 75+ are the same cells
+in both. The attacker is strong: besides what is published, they know every published cell's sum of
+weights (as if they had the weighting scheme), so a published share times its weight sum is its weighted
+numerator. For every relation with exactly one unknown cell they compute its n, weight sum and numerator
+from the others, and so its share; a recovered cell is known from then on, until nothing more comes out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from samen.core.models import Buurt
+from samen.weten import estimates
+from samen.weten.services import monitor
+
+pytestmark = pytest.mark.django_db
+
+ISSUE_YOUNG, MONITOR_YOUNG = ("16-25", "26-64"), ("18-34", "35-49", "50-64")
+SHARED = ("65-74", "75+")
+AGE_SCHEMES = {"age_group": ("16-25", "26-64", "65-74", "75+"),
+               "age_group_monitor": ("18-34", "35-49", "50-64", "65-74", "75+")}
+
+
+def published_figures(gemeente, user):
+    """Every published figure, keyed by (indicator, level, area, year, age scheme, age group, sex)."""
+    out = {}
+    for extra in monitor.EXTRAS:
+        for f in monitor.figures(gemeente, user, breakdown=extra):
+            scheme = next((b for b in extra if b.startswith("age_group")), "")
+            out[(f.indicator, f.level, f.area_code, f.year, scheme, f.age_group, f.sex)] = f
+    return out
+
+
+def true_sums(gemeente, user):
+    """Per cell key: (n, weight sum, weighted numerator) from the microdata: the attacker's weight sums,
+    and the truth to check a recovered share against."""
+    frame = monitor.microdata(gemeente, "hilversum_monitor", user).copy()
+    frame["age_group_monitor"] = estimates.age_groups(frame["age"].to_numpy(float), "monitor").decode()
+    frame["gemeente"] = gemeente.code
+    sums = {}
+    for indicator in monitor.INDICATORS:
+        valid = frame[frame[indicator].notna()].copy()
+        valid["num"] = valid["weight"] * valid[indicator]
+        for level in ("gemeente", "wijk", "buurt"):
+            for extra in monitor.EXTRAS:
+                by = [level, "year", *extra]
+                grouped = valid.dropna(subset=by).groupby(by).agg(n=("weight", "size"), w=("weight", "sum"),
+                                                                  num=("num", "sum"))
+                scheme = next((b for b in extra if b.startswith("age_group")), "")
+                for keys, row in grouped.iterrows():
+                    values = dict(zip(by, keys, strict=True))
+                    age = values.get(scheme, "") if scheme else ""
+                    key = (indicator, level, values[level], int(values["year"]), scheme, age, values.get("sex", ""))
+                    sums[key] = (int(row["n"]), float(row["w"]), float(row["num"]))
+    return sums
+
+
+def relations(figures, gemeente_code):
+    """(lhs keys, rhs keys): sum of lhs = sum of rhs, for n, weight sum and numerator alike."""
+    wijk_of = dict(Buurt.objects.values_list("code", "wijk__code"))
+    cells = defaultdict(list)  # (indicator, year, scheme, age, sex, level, parent area) -> keys
+    areas = defaultdict(set)  # (indicator, year) -> (level, area)
+    for key in figures:
+        indicator, level, area, year, scheme, age, sex = key
+        parent = gemeente_code if level == "wijk" else wijk_of.get(area) if level == "buurt" else None
+        cells[(indicator, year, scheme, age, sex, level, parent)].append(key)
+        areas[(indicator, year)].add((level, area))
+    out = []
+    for (indicator, year, scheme, age, sex, level, parent), children in cells.items():
+        if parent is not None:  # across levels, for every breakdown
+            whole_level = "gemeente" if level == "wijk" else "wijk"
+            out.append(([(indicator, whole_level, parent, year, scheme, age, sex)], children))
+    for (indicator, year), places in areas.items():
+        for level, area in places:
+            def key(scheme="", age="", sex="", level=level, area=area, indicator=indicator, year=year):
+                return (indicator, level, area, year, scheme, age, sex)
+
+            sexes = sorted({k[6] for k in figures if k[:4] == (indicator, level, area, year) and k[6]})
+            out.append(([key()], [key(sex=s) for s in sexes]))
+            for scheme, groups in AGE_SCHEMES.items():
+                out.append(([key()], [key(scheme, a) for a in groups]))
+                for s in sexes:
+                    out.append(([key(sex=s)], [key(scheme, a, s) for a in groups]))
+                for a in groups:
+                    out.append(([key(scheme, a)], [key(scheme, a, s) for s in sexes]))
+            for s in ["", *sexes]:  # the two age schemes over the same respondents
+                out.append(([key("age_group", a, s) for a in ISSUE_YOUNG],
+                            [key("age_group_monitor", a, s) for a in MONITOR_YOUNG]))
+                out.extend(([key("age_group", a, s)], [key("age_group_monitor", a, s)]) for a in SHARED)
+    return out
+
+
+def differencing_attack(figures, sums, gemeente_code):
+    """The hidden cells whose share comes out, with the share the attacker computes."""
+    known = {k: (sums[k][0], sums[k][1], f.estimate * sums[k][1]) for k, f in figures.items()
+             if not f.suppressed and f.estimate is not None}
+    rules = [(lhs, rhs) for lhs, rhs in relations(figures, gemeente_code)]
+    recovered = {}
+    changed = True
+    while changed:
+        changed = False
+        for lhs, rhs in rules:
+            # a cell that is not published at all (nobody in it) is zero
+            unknown = [(side, k) for side, keys in ((1, lhs), (-1, rhs)) for k in keys
+                       if k in figures and k not in known]
+            if len(unknown) != 1:
+                continue
+            side, target = unknown[0]
+            total = np.zeros(3)
+            for sign, keys in ((1, lhs), (-1, rhs)):
+                for k in keys:
+                    if k != target and k in known:
+                        total += sign * np.array(known[k])
+            value = -side * total
+            known[target] = tuple(value)
+            n, w, num = value
+            recovered[target] = num / w if w > 0 else None
+            changed = True
+    return recovered
+
+
+def test_no_hidden_figure_can_be_worked_back_from_the_published_ones(monitor_data, demo_user):
+    user = demo_user("beleidsadviseur")
+    figures = published_figures(monitor_data, user)
+    sums = true_sums(monitor_data, user)
+    hidden = [k for k, f in figures.items() if f.suppressed]
+    assert len(hidden) > 100, "the test data must have hidden cells to attack"
+    recovered = differencing_attack(figures, sums, monitor_data.code)
+    exact = {k: share for k, share in recovered.items()
+             if share is not None and abs(share - sums[k][2] / sums[k][1]) < 1e-6}
+    assert not recovered, f"{len(recovered)} hidden cells worked back ({len(exact)} exactly), e.g. {sorted(exact)[:3]}"
+
+
+def test_no_suppressed_cell_publishes_its_n(monitor_data, demo_user):
+    figures = published_figures(monitor_data, demo_user("beleidsadviseur"))
+    assert all(f.n is None for f in figures.values() if f.suppressed)
+    assert all(f.n >= monitor_data.min_cell_size for f in figures.values() if not f.suppressed)
+
+
+def test_the_full_demo_keeps_every_hidden_figure_hidden(hilversum, demo_user):
+    """The same attack on the demo as `samen demo` loads it: five waves of 5,000 respondents."""
+    from samen.weten.models import Wave
+    from samen.weten.services.demo import load_monitor_demo
+
+    Wave.objects.filter(gemeente=hilversum).delete()
+    load_monitor_demo(hilversum)
+    user = demo_user("beleidsadviseur")
+    figures = published_figures(hilversum, user)
+    sums = true_sums(hilversum, user)
+    assert sum(f.suppressed for f in figures.values()) > 1000
+    recovered = differencing_attack(figures, sums, hilversum.code)
+    close = [k for k, share in recovered.items()
+             if share is not None and abs(share - sums[k][2] / sums[k][1]) < 0.01]
+    small = [k for k in recovered if sums[k][0] < 20]
+    assert not recovered, f"{len(recovered)} hidden cells worked back, {len(close)} within 1 point, {len(small)} n<20"
