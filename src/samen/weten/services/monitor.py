@@ -127,7 +127,8 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
     frame = microdata(gemeente, source, user)
     if frame.empty:
         return []
-    key = f"{frame.attrs.get('cache_key', id(frame))}-figures-{gemeente.min_cell_size}-{'-'.join(indicators)}"
+    key = (f"{frame.attrs.get('cache_key', id(frame))}-figures-{gemeente.min_cell_size}-"
+           f"{gemeente.min_effective_n}-{'-'.join(indicators)}")
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -143,7 +144,7 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         tables = estimates.estimate_levels(columns, {i: part[i].to_numpy(float) for i in indicators},
                                            part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata)
         cells += [cell for table in tables.values() for cell in table.cells()]
-    hidden = _protect(cells, _columns(frame), bases, min_n)
+    hidden = _protect(cells, _columns(frame), bases, min_n, gemeente.min_effective_n)
     names = _area_names(gemeente)
     out = []
     for cell in cells:
@@ -161,19 +162,26 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
     return out
 
 
-def _protect(cells, columns, bases, min_n) -> set:
-    """The cells to hide, as (indicator, by, keys): primary suppression, then complementary suppression over
-    every family the published tables make together (samen.core.disclosure.protect_families)."""
-    sizes = {(c.indicator, c.by, c.keys): c.n for c in cells}
-    primary = {(c.indicator, c.by, c.keys) for c in cells if c.suppressed}
+def _protect(cells, columns, bases, min_n, min_effective_n) -> set:
+    """The cells to hide, as (indicator, by, keys): primary suppression (fewer than ``min_n`` respondents, or
+    an effective number (Kish) below ``min_effective_n``), then complementary suppression over every family
+    the published tables make together (samen.core.disclosure.protect_families)."""
+    position = {(c.indicator, c.by, c.keys): i for i, c in enumerate(cells)}
     indicators = list(dict.fromkeys(c.indicator for c in cells))
     families = []
     for wholes, parts in _families(columns, bases, {(c.by, c.keys) for c in cells}):
         for indicator in indicators:
-            family = ([(indicator, *w) for w in wholes], [(indicator, *p) for p in parts])
-            if all(member in sizes for side in family for member in side):
+            family = ([position.get((indicator, *w)) for w in wholes], [position.get((indicator, *p)) for p in parts])
+            if None not in family[0] and None not in family[1]:
                 families.append(family)
-    return disclosure.protect_families(sizes, families, primary, minimum=min_n)
+    hidden = disclosure.protect_families({i: c.n for i, c in enumerate(cells)}, families,
+                                         {i for i, c in enumerate(cells) if _too_few(c, min_effective_n)},
+                                         minimum=min_n)
+    return {(cells[i].indicator, cells[i].by, cells[i].keys) for i in hidden}
+
+
+def _too_few(cell, min_effective_n) -> bool:
+    return cell.suppressed or cell.effective_n is None or cell.effective_n < min_effective_n
 
 
 def _families(columns, bases, ids: set) -> list[tuple[list, list]]:

@@ -163,3 +163,39 @@ def test_the_full_demo_keeps_every_hidden_figure_hidden(hilversum, demo_user):
              if share is not None and abs(share - sums[k][2] / sums[k][1]) < 0.01]
     small = [k for k in recovered if sums[k][0] < 20]
     assert not recovered, f"{len(recovered)} hidden cells worked back, {len(close)} within 1 point, {len(small)} n<20"
+
+
+def test_a_cell_that_weighs_as_too_few_respondents_is_hidden_too(monitor_data, demo_user):
+    """Primary suppression on the effective sample size (Kish) as well as on n: one weight that dwarfs the
+    others makes 50 respondents worth about one; the cell is hidden, and still nothing can be worked back."""
+    from django.core.cache import cache
+
+    from samen.weten.models import Respondent
+
+    user = demo_user("beleidsadviseur")
+    before = published_figures(monitor_data, user)
+    key = next(k for k, f in sorted(before.items()) if k[0] == "lonely" and k[1] == "buurt" and not k[4]
+               and not k[6] and not f.suppressed and f.n < 150)
+    rows = Respondent.objects.filter(wave__year=key[3], buurt__code=key[2])
+    weights = list(rows.values_list("weight", flat=True))
+    rows.filter(pk=rows.order_by("pk").first().pk).update(weight=1000 * max(weights))
+    cache.clear()
+    after = published_figures(monitor_data, user)
+    assert after[key].suppressed and after[key].n is None
+    assert differencing_attack(after, true_sums(monitor_data, user), monitor_data.code) == {}
+    effective = next(c.effective_n for c in _cells_of(monitor_data, user, key))
+    assert effective < 2
+    # the threshold is the municipality's own: with one below the cell's effective n it shows again
+    type(monitor_data).objects.filter(pk=monitor_data.pk).update(min_effective_n=1)
+    monitor_data.refresh_from_db()
+    cache.clear()
+    assert not published_figures(monitor_data, user)[key].suppressed
+
+
+def _cells_of(gemeente, user, key):
+    """The estimator's cell behind a figure key (for its effective n)."""
+    indicator, level, area, year = key[:4]
+    frame = monitor.microdata(gemeente, "hilversum_monitor", user)
+    rows = frame[(frame["year"] == year) & (frame[level] == area)]
+    return estimates.estimate({"all": ["x"] * len(rows)}, {indicator: rows[indicator].to_numpy(float)},
+                              rows["weight"].to_numpy(float), by=["all"])
