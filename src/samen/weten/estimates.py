@@ -86,8 +86,8 @@ Documented choices
   design a single respondent's z is 0, so R would report a zero-width interval: we report None as well.
 * sum(w) = 0 in a cell with n >= 1 (all weights 0): the share is undefined; estimate, se and CI are None.
 * Suppression: a cell with n < min_n (default 50) shows no figure: estimate, se, ci_low, ci_high are None and
-  suppressed is True. n stays (it is published); weight_sum stays for computation but must not be published
-  for suppressed cells.
+  suppressed is True. n and weight_sum stay for computation (complementary suppression needs them) but must
+  not be published for suppressed cells: with them the subtraction from the margins is exact.
 * Effective sample size: every cell carries Kish's (sum w)^2 / sum w^2 over its valid rows
   (``effective_n``; None where sum w = 0). ``estimate`` suppresses on the raw n only; a caller with a second
   threshold on the effective n (the monitor: ``Gemeente.min_effective_n``) hides those cells as well.

@@ -199,3 +199,53 @@ def _cells_of(gemeente, user, key):
     rows = frame[(frame["year"] == year) & (frame[level] == area)]
     return estimates.estimate({"all": ["x"] * len(rows)}, {indicator: rows[indicator].to_numpy(float)},
                               rows["weight"].to_numpy(float), by=["all"])
+
+
+AGE_BANDS = ((16, 17), (18, 25), (26, 34), (35, 49), (50, 64), (65, 74), (75, 200))  # both schemes refined
+AGE_SPANS = {"16-25": (16, 25), "26-64": (26, 64), "18-34": (18, 34), "35-49": (35, 49), "50-64": (50, 64),
+             "65-74": (65, 74), "75+": (75, 200)}
+
+
+def atom_table(rows, wijk_of) -> dict[str, np.ndarray]:
+    """The atoms of one year and indicator: the distinct (buurt, age band, sex) of its valid rows."""
+    band = np.searchsorted([low for low, _ in AGE_BANDS], rows["age"].to_numpy(float), side="right") - 1
+    atoms = sorted(set(zip(rows["buurt"], band.tolist(), rows["sex"], strict=True)))
+    return {"buurt": np.array([a[0] for a in atoms]), "wijk": np.array([wijk_of[a[0]] for a in atoms]),
+            "low": np.array([AGE_BANDS[a[1]][0] for a in atoms]), "sex": np.array([a[2] for a in atoms])}
+
+
+def atoms_of(table, key) -> np.ndarray:
+    """A cell as a 0/1 vector over the atoms."""
+    _, level, area, _, _, age, sex = key
+    mask = np.ones(len(table["buurt"]), bool)
+    if level != "gemeente":
+        mask &= table[level] == area
+    if sex:
+        mask &= table["sex"] == sex
+    if age:
+        mask &= (table["low"] >= AGE_SPANS[age][0]) & (table["low"] <= AGE_SPANS[age][1])
+    return mask.astype(float)
+
+
+def test_no_hidden_figure_lies_in_the_span_of_the_published_ones(monitor_data, demo_user):
+    """Stronger than the attack above: any linear combination of published cells whatever, per year and
+    indicator. A cell is a set of atoms (buurt x the common refinement of both age schemes x sex), and a
+    hidden cell whose atoms are a combination of published cells' atoms comes out, n and numerator alike."""
+    user = demo_user("beleidsadviseur")
+    figures = published_figures(monitor_data, user)
+    frame = monitor.microdata(monitor_data, "hilversum_monitor", user)
+    wijk_of = dict(Buurt.objects.values_list("code", "wijk__code"))
+    checked = 0
+    for indicator in ("lonely", "lonely_often"):
+        for year in sorted({k[3] for k in figures}):
+            table = atom_table(frame[(frame["year"] == year) & frame[indicator].notna()], wijk_of)
+            keys = [k for k in figures if k[0] == indicator and k[3] == year]
+            shown = np.array([atoms_of(table, k) for k in keys if not figures[k].suppressed])
+            u, s, _ = np.linalg.svd(shown.T, full_matrices=False)
+            basis = u[:, s > 1e-9 * s.max()]
+            for key in keys:
+                vector = atoms_of(table, key)
+                if figures[key].suppressed and vector.any():  # a cell without valid answers holds nothing
+                    checked += 1
+                    assert np.linalg.norm(vector - basis @ (basis.T @ vector)) > 1e-6, key
+    assert checked > 100
