@@ -131,11 +131,13 @@ class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
 
     class Meta:
         model = Gemeente
-        fields = ["min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months",
-                  "province", "public_host"]
+        fields = ["min_cell_size", "min_effective_n", "triage_working_days", "catalogue_stale_months",
+                  "catalogue_hide_months", "province", "public_host"]
         help_texts = {
             "min_cell_size": _("Cijfers uit de enquête over minder respondenten worden nergens getoond. "
                                "Minstens 10."),
+            "min_effective_n": _("Ook niet als de weging de cel minder waard maakt dan zoveel respondenten: "
+                                 "het effectieve aantal (Σw)² / Σw² (Kish). Minstens 10."),
             "triage_working_days": _("Zoveel werkdagen heeft het zorgnetwerk om een nieuw signaal op te pakken. "
                                      "Geldt voor signalen die vanaf nu binnenkomen."),
             "catalogue_stale_months": _("Zo lang na de laatste bevestiging door de aanbieder is een activiteit "

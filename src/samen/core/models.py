@@ -36,6 +36,11 @@ class Gemeente(models.Model):
         _("minimum aantal respondenten per cel"), default=50, validators=[MinValueValidator(10)],
         help_text=_("Cijfers over minder respondenten worden nergens getoond."),
     )
+    min_effective_n = models.PositiveIntegerField(
+        _("minimum effectief aantal respondenten per cel"), default=30, validators=[MinValueValidator(10)],
+        help_text=_("Cijfers waarvan de gewogen respondenten samen minder waard zijn dan zoveel ongewogen "
+                    "respondenten (Kish) worden nergens getoond."),
+    )
     triage_working_days = models.PositiveIntegerField(
         _("termijn triage (werkdagen)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)],
     )

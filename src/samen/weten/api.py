@@ -18,7 +18,7 @@ class FigureSerializer(serializers.Serializer):
     age_group = serializers.CharField()
     sex = serializers.CharField()
     indicator = serializers.CharField()
-    n = serializers.IntegerField()
+    n = serializers.IntegerField(allow_null=True, help_text="null where suppressed")
     estimate = serializers.FloatField(allow_null=True)
     ci_low = serializers.FloatField(allow_null=True)
     ci_high = serializers.FloatField(allow_null=True)

@@ -86,8 +86,11 @@ Documented choices
   design a single respondent's z is 0, so R would report a zero-width interval: we report None as well.
 * sum(w) = 0 in a cell with n >= 1 (all weights 0): the share is undefined; estimate, se and CI are None.
 * Suppression: a cell with n < min_n (default 50) shows no figure: estimate, se, ci_low, ci_high are None and
-  suppressed is True. n stays (it is published); weight_sum stays for computation but must not be published
-  for suppressed cells.
+  suppressed is True. n and weight_sum stay for computation (complementary suppression needs them) but must
+  not be published for suppressed cells: with them the subtraction from the margins is exact.
+* Effective sample size: every cell carries Kish's (sum w)^2 / sum w^2 over its valid rows
+  (``effective_n``; None where sum w = 0). ``estimate`` suppresses on the raw n only; a caller with a second
+  threshold on the effective n (the monitor: ``Gemeente.min_effective_n``) hides those cells as well.
 * Complementary suppression (``protect``): see its docstring.
 
 Age groups
@@ -157,6 +160,7 @@ class Cell:
     weight_sum: float
     se: float | None = None
     by: tuple[str, ...] = ()
+    effective_n: float | None = None  # Kish: (sum w)^2 / sum w^2 over the valid rows; None where sum w = 0
 
     @property
     def id(self) -> CellId:
@@ -209,6 +213,7 @@ class EstimateTable:
     ci_high: np.ndarray
     suppressed: np.ndarray
     min_n: int
+    effective_n: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.keys) * len(self.indicators)
@@ -216,7 +221,8 @@ class EstimateTable:
     def cells(self) -> list[Cell]:
         """The Cells, cell by cell and within a cell in indicator order."""
         k = len(self.indicators)
-        cols = [_none_for_nan(a.ravel()) for a in (self.estimate, self.ci_low, self.ci_high, self.se)]
+        effective = self.effective_n if self.effective_n is not None else np.full(self.n.shape, np.nan)
+        cols = [_none_for_nan(a.ravel()) for a in (self.estimate, self.ci_low, self.ci_high, self.se, effective)]
         n = self.n.ravel().tolist()
         wsum = self.weight_sum.ravel().tolist()
         sup = self.suppressed.ravel().tolist()
@@ -225,9 +231,9 @@ class EstimateTable:
         by = self.by
         make = _make_cell
         return [
-            make(key, ind, nn, est, lo, hi, s, ws, se, by)
-            for key, ind, nn, est, lo, hi, se, s, ws in zip(
-                keys, indicators, n, cols[0], cols[1], cols[2], cols[3], sup, wsum, strict=True
+            make(key, ind, nn, est, lo, hi, s, ws, se, by, eff)
+            for key, ind, nn, est, lo, hi, se, eff, s, ws in zip(
+                keys, indicators, n, cols[0], cols[1], cols[2], cols[3], cols[4], sup, wsum, strict=True
             )
         ]
 
@@ -245,10 +251,10 @@ def _fast_cell_maker():
         return cell
 
     try:
-        probe = make((), "", 0, None, None, None, False, 0.0, None, ())
+        probe = make((), "", 0, None, None, None, False, 0.0, None, (), None)
     except TypeError:
         return Cell
-    if probe != Cell((), "", 0, None, None, None, False, 0.0, None, ()):
+    if probe != Cell((), "", 0, None, None, None, False, 0.0, None, (), None):
         return Cell
     return make
 
@@ -619,6 +625,7 @@ def _estimate_grouping(
     shape = (g.n_cells, len(outcomes))
     n_arr = np.zeros(shape, np.int64)
     wsum, est, se = np.zeros(shape), np.full(shape, np.nan), np.full(shape, np.nan)
+    effective = np.full(shape, np.nan)
     bins = g.n_cells + 1  # the spare bin gathers rows outside every cell
     pairs = None if strata is None else _pairs(g, strata)
     for j, (_, o) in enumerate(outcomes):
@@ -626,11 +633,12 @@ def _estimate_grouping(
         w1 = np.bincount(g.cell, weights=o.w1, minlength=bins)[:-1]
         w0 = np.bincount(g.cell, weights=o.w0, minlength=bins)[:-1]
         total = w1 + w0
+        q1 = np.bincount(g.cell, weights=o.q1, minlength=bins)[:-1]
+        q0 = np.bincount(g.cell, weights=o.q0, minlength=bins)[:-1]
         with np.errstate(divide="ignore", invalid="ignore"):
             p = np.where(total > 0, w1 / total, np.nan)
+            effective[:, j] = np.where(total > 0, total * total / (q1 + q0), np.nan)
             if strata is None:
-                q1 = np.bincount(g.cell, weights=o.q1, minlength=bins)[:-1]
-                q0 = np.bincount(g.cell, weights=o.q0, minlength=bins)[:-1]
                 squares = q1 * (1.0 - p) ** 2 + q0 * p * p
                 var = n / (n - 1.0) * squares / (total * total)
             else:
@@ -656,6 +664,7 @@ def _estimate_grouping(
         ci_high=est + half,
         suppressed=suppressed,
         min_n=min_n,
+        effective_n=effective,
     )
 
 

@@ -52,7 +52,8 @@ class FiguresCsvView(PolicyMixin, TemplateView):
         table = [["niveau", "gebiedscode", "gebied", "jaar", "leeftijdsgroep", "geslacht", "indicator", "n",
                   "schatting", "ondergrens_95", "bovengrens_95", "onderdrukt"]]
         for f in rows:
-            table.append([f.level, f.area_code, f.area_name, f.year, f.age_group, f.sex, f.indicator, f.n,
+            table.append([f.level, f.area_code, f.area_name, f.year, f.age_group, f.sex, f.indicator,
+                          "" if f.suppressed else f.n,
                           "" if f.suppressed else f"{f.estimate:.4f}",
                           "" if f.suppressed else f"{f.ci_low:.4f}",
                           "" if f.suppressed else f"{f.ci_high:.4f}", "ja" if f.suppressed else "nee"])

@@ -1,11 +1,11 @@
 """The one write path for a municipality's own settings (the beheerder's screen "Instellingen").
 
 What each setting steers: ``min_cell_size`` the smallest number of respondents behind a published survey
-figure (weten), ``triage_working_days`` the deadline for triage of a new signal (vinden; counts from the
-next new signal on), ``catalogue_stale_months`` when an activity not confirmed by its provider is flagged
-and the provider reminded, ``catalogue_hide_months`` when it leaves the public site (kwaliteit); ``province``
-the province in addresses of the open data (HSDS), ``public_host`` the host name of the municipality's public
-site (core.public).
+figure (weten), ``min_effective_n`` the smallest effective number of respondents (Kish) behind one,
+``triage_working_days`` the deadline for triage of a new signal (vinden; counts from the next new signal on),
+``catalogue_stale_months`` when an activity not confirmed by its provider is flagged and the provider reminded,
+``catalogue_hide_months`` when it leaves the public site (kwaliteit); ``province`` the province in addresses of
+the open data (HSDS), ``public_host`` the host name of the municipality's public site (core.public).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from samen.core import policy
 from samen.core.models import Gemeente, User
 
-SETTINGS = ("min_cell_size", "triage_working_days", "catalogue_stale_months", "catalogue_hide_months", "province",
-            "public_host")
+SETTINGS = ("min_cell_size", "min_effective_n", "triage_working_days", "catalogue_stale_months",
+            "catalogue_hide_months", "province", "public_host")
 log = logging.getLogger(__name__)
 
 

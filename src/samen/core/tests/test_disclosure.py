@@ -60,3 +60,103 @@ def test_zeros_stay_and_a_small_total_goes():
 def test_nothing_small_nothing_hidden():
     rows = [{"n": 5, "m": 0}, {"n": 12, "m": 9}]
     assert protect(rows, ["n", "m"]) == (rows, {"n": 17, "m": 9})
+
+
+# ------------------------------------------------------------------ families: protection across many tables
+
+from samen.core.disclosure import protect_families  # noqa: E402
+
+MINIMUM_N = 10
+
+
+@st.composite
+def published_tables(draw):
+    """Cells as unions of atoms (groups of respondents); families: a cell and a partition of it into cells,
+    sometimes leaving a rest; cells are shared between families as the same atoms make the same cell."""
+    atoms = draw(st.lists(st.integers(0, 30) | st.integers(0, 3), min_size=2, max_size=9))
+    families = []
+    for _ in range(draw(st.integers(1, 8))):
+        whole = draw(st.sets(st.sampled_from(range(len(atoms))), min_size=1))
+        blocks = draw(st.lists(st.integers(0, 3), min_size=len(whole), max_size=len(whole)))
+        parts = [frozenset(a for a, b in zip(sorted(whole), blocks, strict=True) if b == k) for k in range(4)]
+        keep_rest = draw(st.booleans())  # block 3 is the rest, in no part
+        kept = [p for k, p in enumerate(parts) if p and (k < 3 or not keep_rest)]
+        if draw(st.booleans()):  # two partitions of the same respondents: kept, and atom by atom
+            singles = [frozenset([a]) for a in sorted(set().union(*kept))]
+            left, right = [k for k in kept if k not in singles], [a for a in singles if a not in kept]
+            if left and right:
+                families.append((left, right))
+        if frozenset(whole) not in kept:
+            families.append(([frozenset(whole)], kept))
+    cells = {c for wholes, parts in families for c in (*wholes, *parts)}
+    sizes = {c: sum(atoms[a] for a in c) for c in sorted(cells, key=sorted)}
+    primary = {c for c in sizes if 0 < sizes[c] < MINIMUM_N}
+    return sizes, families, primary
+
+
+def peel(sizes, families, hidden):
+    """The differencing attack: a family without a rest and with one unknown member gives it back."""
+    known = {c for c in sizes if c not in hidden}
+    recovered = set()
+    changed = True
+    while changed:
+        changed = False
+        for wholes, parts in families:
+            if sum(sizes[w] for w in wholes) != sum(sizes[p] for p in parts):
+                continue  # with a rest there is one more unknown
+            unknown = [c for c in {*wholes, *parts} if c not in known and sizes[c] > 0]
+            if len(unknown) == 1:
+                known.add(unknown[0])
+                recovered.add(unknown[0])
+                changed = True
+    return recovered
+
+
+@settings(max_examples=400, deadline=None)
+@given(published_tables())
+def test_after_protection_no_family_has_one_hidden_member_and_nothing_is_worked_back(table):
+    sizes, families, primary = table
+    hidden = protect_families(sizes, families, primary, minimum=MINIMUM_N)
+    assert primary <= hidden
+    for wholes, parts in families:
+        rest = sum(sizes[w] for w in wholes) - sum(sizes[p] for p in parts)
+        members = [c for c in dict.fromkeys((*wholes, *parts)) if sizes[c] > 0]
+        count = sum(c in hidden for c in members)
+        shown = len(members) - count
+        if rest == 0:
+            assert count != 1 or len(members) == 1
+        elif rest < MINIMUM_N:
+            assert count >= 2 or shown == 0
+    assert not peel(sizes, families, hidden)
+
+
+@settings(max_examples=200, deadline=None)
+@given(published_tables())
+def test_protection_is_a_fixpoint(table):
+    sizes, families, primary = table
+    hidden = protect_families(sizes, families, primary, minimum=MINIMUM_N)
+    assert protect_families(sizes, families, hidden, minimum=MINIMUM_N) == hidden
+
+
+def test_one_hidden_buurt_hides_its_smallest_sibling_and_the_same_breakdown_a_level_up():
+    # wijk = A + B + C; the age split of the wijk = the age splits of its buurten
+    sizes = {"wijk": 540, "A": 40, "B": 300, "C": 200, "wijk 65+": 120, "A 65+": 10, "B 65+": 70, "C 65+": 40}
+    families = [(["wijk"], ["A", "B", "C"]), (["wijk 65+"], ["A 65+", "B 65+", "C 65+"])]
+    hidden = protect_families(sizes, families, {"A", "A 65+", "C 65+"}, minimum=50)
+    assert hidden == {"A", "C", "A 65+", "C 65+"}  # C 65+ (primary) already protects A 65+
+    assert protect_families(sizes, families, {"A", "A 65+"}, minimum=50) == {"A", "C", "A 65+", "C 65+"}
+
+
+def test_a_small_rest_is_protected_and_a_large_rest_protects():
+    sizes = {"whole": 100, "a": 60, "b": 35}  # rest 5: whole - a - b reveals five people
+    # b hidden alone would still come out together with the rest (40 people): a goes too
+    assert protect_families(sizes, [(["whole"], ["a", "b"])], set(), minimum=10) == {"a", "b"}
+    sizes = {"whole": 200, "a": 60, "b": 5}  # rest 135: b cannot be told from the rest
+    assert protect_families(sizes, [(["whole"], ["a", "b"])], {"b"}, minimum=10) == {"b"}
+
+
+def test_a_family_larger_than_its_whole_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        protect_families({"whole": 10, "a": 20}, [(["whole"], ["a"])], set(), minimum=5)

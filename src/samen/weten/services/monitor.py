@@ -15,7 +15,7 @@ import pandas as pd
 from django.core.cache import cache
 from django.db.models import Max
 
-from samen.core import policy
+from samen.core import disclosure, policy
 from samen.core.models import Gemeente, Wijk
 from samen.weten import estimates, factors, trends
 from samen.weten.models import Indicator, ReferenceFigure, Respondent, Source, Target, Wave
@@ -27,14 +27,14 @@ AGE_GROUPS = ("16-25", "26-64", "65-74", "75+")
 
 @dataclass(frozen=True)
 class Figure:
-    """One published cell: None for estimate and interval where suppressed."""
+    """One published cell: None for n, estimate and interval where suppressed."""
 
     area_code: str
     area_name: str
     level: str  # gemeente, wijk, buurt
     year: int
     indicator: str
-    n: int
+    n: int | None  # None where suppressed: a hidden cell's n would make the subtraction exact
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
@@ -105,8 +105,10 @@ BREAKDOWNS = ("age_group", "age_group_monitor", "sex")
 # Every published breakdown is protected together, whatever one download asks for: otherwise two
 # downloads (by age, and by age and sex) could be combined to work out a hidden cell.
 EXTRAS = ((), ("age_group",), ("age_group_monitor",), ("sex",), ("age_group", "sex"), ("age_group_monitor", "sex"))
-# The two age schemes share these groups: a cell hidden in one must be hidden in the other.
+# The two age schemes share these groups (the same respondents in both).
 SHARED_AGE_GROUPS = ("65-74", "75+")
+SCHEME_GROUPS = {"age_group": AGE_GROUPS,
+                 "age_group_monitor": tuple(label for _, _, label in estimates.AGE_SCHEMES["monitor"])}
 
 
 def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR, indicators=None,
@@ -125,20 +127,14 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
     frame = microdata(gemeente, source, user)
     if frame.empty:
         return []
-    key = f"{frame.attrs.get('cache_key', id(frame))}-figures-{gemeente.min_cell_size}-{'-'.join(indicators)}"
+    key = (f"{frame.attrs.get('cache_key', id(frame))}-figures-{gemeente.min_cell_size}-"
+           f"{gemeente.min_effective_n}-{'-'.join(indicators)}")
     cached = cache.get(key)
     if cached is not None:
         return cached
     min_n = gemeente.min_cell_size
     bases = [LEVEL_BY[level] for level in ("gemeente", "wijk", "buurt")]
     groupings = [(*base, *extra) for base in bases for extra in EXTRAS]
-    relations = list(NESTING)
-    for base in bases:
-        for extra in EXTRAS[1:]:
-            parent = (*base, *extra[:-1]) if len(extra) == 2 else base
-            relations.append((parent, (*base, *extra)))
-            if len(extra) == 2:
-                relations.append(((*base, extra[1]), (*base, *extra)))
     cells = []
     for part, with_strata in ((frame[~frame["has_strata"]], False), (frame[frame["has_strata"]], True)):
         if part.empty:
@@ -148,7 +144,7 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         tables = estimates.estimate_levels(columns, {i: part[i].to_numpy(float) for i in indicators},
                                            part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata)
         cells += [cell for table in tables.values() for cell in table.cells()]
-    cells = _protect_jointly(cells, estimates.hierarchy(_columns(frame), relations), min_n)
+    hidden = _protect(cells, _columns(frame), bases, min_n, gemeente.min_effective_n)
     names = _area_names(gemeente)
     out = []
     for cell in cells:
@@ -157,32 +153,78 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         code = gemeente.code if level == "gemeente" else values[level]
         age = values.get("age_group") or values.get("age_group_monitor") or ""
         extra = tuple(b for b in cell.by if b in BREAKDOWNS)
-        out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator, cell.n,
-                          cell.estimate, cell.ci_low, cell.ci_high, cell.suppressed, age, values.get("sex") or "",
-                          extra))
+        shown = (cell.indicator, cell.by, cell.keys) not in hidden
+        out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator,
+                          cell.n if shown else None, cell.estimate if shown else None,
+                          cell.ci_low if shown else None, cell.ci_high if shown else None, not shown, age,
+                          values.get("sex") or "", extra))
     cache.set(key, out, 600)
     return out
 
 
-def _protect_jointly(cells, families, min_n):
-    """Complementary suppression, then the same group hidden in both age schemes, until nothing changes."""
-    while True:
-        cells = estimates.protect(cells, families, min_n=min_n)
-        hidden = {_shared_key(c) for c in cells if c.suppressed and _shared_key(c)}
-        extra = [i for i, c in enumerate(cells) if not c.suppressed and _shared_key(c) in hidden]
-        if not extra:
-            return cells
-        for i in extra:
-            cells[i] = dataclasses.replace(cells[i], estimate=None, ci_low=None, ci_high=None, se=None,
-                                           suppressed=True)
+def _protect(cells, columns, bases, min_n, min_effective_n) -> set:
+    """The cells to hide, as (indicator, by, keys): primary suppression (fewer than ``min_n`` respondents, or
+    an effective number (Kish) below ``min_effective_n``), then complementary suppression over every family
+    the published tables make together (samen.core.disclosure.protect_families)."""
+    position = {(c.indicator, c.by, c.keys): i for i, c in enumerate(cells)}
+    indicators = list(dict.fromkeys(c.indicator for c in cells))
+    families = []
+    for wholes, parts in _families(columns, bases, {(c.by, c.keys) for c in cells}):
+        for indicator in indicators:
+            family = ([position.get((indicator, *w)) for w in wholes], [position.get((indicator, *p)) for p in parts])
+            if None not in family[0] and None not in family[1]:
+                families.append(family)
+    hidden = disclosure.protect_families({i: c.n for i, c in enumerate(cells)}, families,
+                                         {i for i, c in enumerate(cells) if _too_few(c, min_effective_n)},
+                                         minimum=min_n)
+    return {(cells[i].indicator, cells[i].by, cells[i].keys) for i in hidden}
 
 
-def _shared_key(cell):
-    values = dict(zip(cell.by, cell.keys, strict=True))
-    age = values.pop("age_group", None) or values.pop("age_group_monitor", None)
-    if age not in SHARED_AGE_GROUPS:
-        return None
-    return (cell.indicator, age, tuple(sorted(values.items())))
+def _too_few(cell, min_effective_n) -> bool:
+    return cell.suppressed or cell.effective_n is None or cell.effective_n < min_effective_n
+
+
+def _families(columns, bases, ids: set) -> list[tuple[list, list]]:
+    """Every linear relation between the published cells, as (wholes, parts) of cell ids (by, keys):
+
+    * across levels, for every breakdown: gemeente = its wijken, wijk = its buurten;
+    * a total and its breakdowns: total = its age groups (each scheme) = its sexes; an age group = its
+      sexes; a sex = its age groups (each scheme); at every level;
+    * across the age schemes, with and without sex, at every level: 65-74 and 75+ are the same cells in
+      both; 16-25 + 26-64 cover what 18-34 + 35-49 + 50-64 cover (and the 16- and 17-year-olds); and the
+      mixed partitions of the total (the young groups of one scheme with the old groups of the other).
+
+    The waves are separate samples: no published figure adds years together."""
+    relations = []
+    for extra in EXTRAS:
+        relations += [((*LEVEL_BY["gemeente"], *extra), (*LEVEL_BY["wijk"], *extra)),
+                      ((*LEVEL_BY["wijk"], *extra), (*LEVEL_BY["buurt"], *extra))]
+    for base in bases:
+        for extra in EXTRAS[1:]:
+            relations.append(((*base, *extra[:-1]), (*base, *extra)))
+            if len(extra) == 2:
+                relations.append(((*base, extra[1]), (*base, *extra)))
+    families = [([parent], list(children)) for parent, children in estimates.hierarchy(columns, relations)]
+    young = {"age_group": [g for g in SCHEME_GROUPS["age_group"] if g not in SHARED_AGE_GROUPS],
+             "age_group_monitor": [g for g in SCHEME_GROUPS["age_group_monitor"] if g not in SHARED_AGE_GROUPS]}
+    for by, keys in ids:
+        if by[2:] not in ((), ("sex",)):
+            continue  # a total: (level, year) or (level, year, sex)
+
+        def cell(scheme, group, by=by, keys=keys):
+            child_by = (*by[:2], scheme, *by[2:])
+            child = (child_by, (*keys[:2], group, *keys[2:]))
+            return [child] if child in ids else []
+
+        def groups(scheme, labels):
+            return [c for g in labels for c in cell(scheme, g)]
+
+        issue, monitor_ = "age_group", "age_group_monitor"
+        families += [(cell(issue, g), cell(monitor_, g)) for g in SHARED_AGE_GROUPS]
+        families += [(groups(issue, young[issue]), groups(monitor_, young[monitor_])),
+                     ([(by, keys)], groups(monitor_, young[monitor_]) + groups(issue, SHARED_AGE_GROUPS)),
+                     ([(by, keys)], groups(issue, young[issue]) + groups(monitor_, SHARED_AGE_GROUPS))]
+    return [(wholes, parts) for wholes, parts in families if wholes and parts]
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -305,11 +347,5 @@ def factor_analysis(gemeente, user, indicator, source, year, wijk_code=None) -> 
 def headline(gemeente: Gemeente, user, indicator: str = "lonely",
              source: str = Source.HILVERSUM_MONITOR) -> Figure | None:
     """The municipality's latest figure for one indicator (for the home page); None without data."""
-    frame = microdata(gemeente, source, user)
-    if frame.empty:
-        return None
-    cells = estimates.estimate({"year": frame["year"].to_numpy()}, {indicator: frame[indicator].to_numpy(float)},
-                               frame["weight"].to_numpy(float), by=["year"], min_n=gemeente.min_cell_size)
-    last = cells[-1]
-    return Figure(gemeente.code, gemeente.name, "gemeente", int(last.keys[0]), indicator, last.n, last.estimate,
-                  last.ci_low, last.ci_high, last.suppressed)
+    own = [f for f in figures(gemeente, user, source=source, indicators=[indicator]) if f.level == "gemeente"]
+    return max(own, key=lambda f: f.year) if own else None

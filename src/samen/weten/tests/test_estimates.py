@@ -817,3 +817,18 @@ def test_table_cells_are_genuine_frozen_cells():
         assert hash(c) == hash(dataclasses.replace(c))
         with pytest.raises(dataclasses.FrozenInstanceError):
             c.n = 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ab"), st.floats(0.01, 50), st.sampled_from([0.0, 1.0, np.nan])),
+                min_size=1, max_size=40))
+def test_effective_n_is_kish_over_the_valid_rows(rows):
+    cells = estimate({"g": [g for g, _, _ in rows]}, {"y": [y for _, _, y in rows]}, [w for _, w, _ in rows],
+                     by=["g"])
+    for cell in cells:
+        weights = [w for g, w, y in rows if g == cell.keys[0] and not math.isnan(y)]
+        if not weights:
+            assert cell.effective_n is None
+        else:
+            assert cell.effective_n == pytest.approx(math.fsum(weights) ** 2 / math.fsum(w * w for w in weights))
+            assert cell.effective_n <= cell.n + 1e-9
