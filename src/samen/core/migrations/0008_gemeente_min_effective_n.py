@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_gemeente_catalogue_hide_months_and_more'),
+        ('core', '0007_gemeente_province_public_host'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ def carry_over_province(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_gemeente_catalogue_hide_months_and_more'),
+        ('core', '0006_pending_import'),
     ]
 
     operations = [
