@@ -23,12 +23,15 @@ settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Tests roll their database changes back; the cache must not remember them."""
-    from django.core.cache import cache
+    """Tests roll their database changes back; no cache may remember them (the per-process ones neither:
+    a rolled-back change leaves their version token as it was)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

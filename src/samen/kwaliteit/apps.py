@@ -17,7 +17,7 @@ class KwaliteitConfig(AppConfig):
     verbose_name = _("Kwaliteit bieden: activiteiten en interventies")
 
     def ready(self):
-        from samen.kwaliteit import changes  # noqa: F401 -- registers the system check on the triggers
+        from samen.kwaliteit import changes, jobs  # noqa: F401 -- the system check on the triggers; the nightly job
 
         # After every migrate and flush: the search index's change token and its triggers (kwaliteit.changes).
         post_migrate.connect(_install_change_triggers, sender=self,

@@ -20,6 +20,6 @@ class VindenConfig(AppConfig):
 
     def ready(self):
         pre_delete.connect(_erase_signal_content, sender="core.Resident", dispatch_uid="samen-vinden-erase")
-        from samen.vinden import routes
+        from samen.vinden import jobs, routes  # noqa: F401  (jobs: registers vinden's scheduled jobs)
 
         routes.connect()
