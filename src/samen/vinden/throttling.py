@@ -20,9 +20,6 @@ from rest_framework import throttling
 
 from samen.core import ratelimit
 
-# The cache backend of settings.CACHES['default'] moved to samen.core.ratelimit; this name stays for old settings.
-DatabaseCache = ratelimit.DatabaseCache
-
 
 def _is_key(request) -> bool:
     from samen.vinden.models import ApiKey
