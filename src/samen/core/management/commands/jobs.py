@@ -16,15 +16,16 @@ class Command(BaseCommand):
             "the jobs and their last run.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
-        run = sub.add_parser("run", help="run the jobs that are due")
-        run.add_argument("names", nargs="*", help="only these jobs")
-        run.add_argument("--now", action="store_true",
-                         help="run the named jobs now, whatever their schedule (still one process at a time)")
-        sub.add_parser("list", help="the jobs with their schedule and last run")
+        parser.add_argument("action", choices=["run", "list"],
+                            help="run: the jobs that are due; list: the jobs with their schedule and last run")
+        parser.add_argument("names", nargs="*", help="run only these jobs")
+        parser.add_argument("--now", action="store_true",
+                            help="run the named jobs now, whatever their schedule (still one process at a time)")
 
     def handle(self, *args, action, **options):
         if action == "list":
+            if options["names"] or options["now"]:
+                raise CommandError("`samen jobs list` takes no names and no --now.")
             return self._list()
         names = options["names"]
         try:
