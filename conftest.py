@@ -21,14 +21,46 @@ settings.STORAGES = {**settings.STORAGES,
 settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Tests roll their database changes back; the cache must not remember them."""
-    from django.core.cache import cache
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
-    cache.clear()
+
+@pytest.fixture(autouse=True)
+def fresh_cache(request, django_db_blocker):
+    """Tests roll their database changes back; no cache may remember them (the per-process ones neither:
+    a rolled-back change leaves their version token as it was). The `default` cache is a table in the test
+    database: emptied around the tests that use the database (a transactional test commits into it)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
+
+    uses_db = bool(DB_FIXTURES & set(request.fixturenames)) or "django_db" in request.keywords
+
+    def clear():
+        for each in caches.all():
+            if not isinstance(each, BaseDatabaseCache):
+                each.clear()
+            elif uses_db:
+                with django_db_blocker.unblock():
+                    each.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
+
+
+@pytest.fixture
+def sent_mail(mailoutbox, db):
+    """``sent_mail()``: run the outbox's sender (every e-mail goes through samen.core.outbox), then the e-mails
+    this test sent so far. What the demo data queued before the test is put aside (rolled back after it)."""
+    from samen.core import outbox
+    from samen.core.models import OutboxMessage
+
+    OutboxMessage.objects.filter(sent_at__isnull=True).update(next_attempt_at=None)
+
+    def send():
+        outbox.send_due()
+        return mailoutbox
+
+    return send
 
 
 @pytest.fixture(autouse=True)

@@ -55,8 +55,13 @@ SETTINGS: tuple[Setting, ...] = (
             "stand in front of Samen and add the client's address to X-Forwarded-For. 0: the connection's own "
             "address counts, and X-Forwarded-For is ignored (anyone could send one). Used for the login "
             "lockout and the rate limits of the API and the public forms.", "0", kind="int"),
-    Setting("EMAIL_URL", "E-mail", "`smtp://user:password@host:587` for outgoing mail; empty prints mail "
-            "to the console (development).", ""),
+    Setting("SAMEN_PUBLIC_URL", "Algemeen", "The public address of Samen (`https://samen.example.nl`), without "
+            "a path: the links in Samen's e-mails start with it.", "http://127.0.0.1:8000",
+            required_in_production=True),
+    Setting("EMAIL_URL", "E-mail", "`smtp://user:password@host:587` (or `smtps://...:465`) for outgoing mail; "
+            "`file:///path/to/folder` writes each message to a file there (a test or a trial); empty prints mail "
+            "to the console (development). Mail is sent by the `outbox` job (`samen jobs run`), never from a "
+            "request.", ""),
     Setting("DEFAULT_FROM_EMAIL", "E-mail", "Sender address of Samen's e-mails.", "samen@localhost"),
     Setting("SAMEN_LOG_LEVEL", "Beheer", "Log level of the application log (never holds personal data).",
             "INFO"),

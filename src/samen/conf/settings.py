@@ -201,17 +201,15 @@ USE_I18N = True
 USE_TZ = True
 
 # --- caches (ADR 22) ---------------------------------------------------------------------------
-# default: shared by all gunicorn workers through the file system (the monitor's tables, the public forms'
-#          limit, the version token of vinden's address routes).
-# throttle: the API rate limits, in the database (the table is made by a migration): shared by every worker
-#          and every server, and no directory scan or cull of files on each request.
-# routes: vinden's postcode -> buurt -> wijk -> zorgnetwerk lookups, per process and short-lived; the shared
-#          version token in `default` makes a postcode import visible to every worker at once.
+# Several app servers may share one database, so nothing shared lives in a local file:
+# default: in the database (the table is made by a migration), shared by every worker and every server (the
+#          monitor's tables, the wijken's order, the approach PDF). Rate limits are not a cache: they are
+#          atomic counters in their own table (samen.core.ratelimit).
+# routes: vinden's postcode -> buurt -> wijk -> zorgnetwerk lookups, per process and short-lived; a version
+#          token in the database (core.CacheVersion) makes a change visible to every process at once.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": str(DATA_DIR / "cache"), "TIMEOUT": 600},
-    "throttle": {"BACKEND": "samen.vinden.throttling.DatabaseCache", "LOCATION": "samen_cache",
-                 "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3}},
+    "default": {"BACKEND": "samen.core.ratelimit.DatabaseCache", "LOCATION": "samen_cache",
+                "TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3}},
     "routes": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "samen-vinden-routes",
                "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 20000}},
 }
@@ -249,8 +247,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    # In the `throttle` cache (the database). Anonymous callers by address, users by account, an
-    # organisation's machine channel by its API key's prefix (samen.vinden.throttling).
+    # Atomic counters in the database (samen.core.ratelimit). Anonymous callers by address, users by account,
+    # an organisation's machine channel by its API key's prefix (samen.vinden.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["samen.vinden.throttling.AnonRateThrottle",
                                  "samen.vinden.throttling.UserRateThrottle",
                                  "samen.vinden.throttling.ApiKeyRateThrottle"],
@@ -284,18 +282,24 @@ if _email_url:
     from urllib.parse import unquote, urlparse
 
     _mail = urlparse(_email_url)
-    if _mail.scheme not in {"smtp", "smtps"} or not _mail.hostname:
-        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:587.")
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _mail.hostname
-    EMAIL_PORT = _mail.port or 587
-    EMAIL_HOST_USER = unquote(_mail.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
-    EMAIL_USE_TLS = _mail.scheme == "smtp"
-    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    if _mail.scheme == "file" and _mail.path:
+        EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+        EMAIL_FILE_PATH = unquote(_mail.path)
+    elif _mail.scheme not in {"smtp", "smtps"} or not _mail.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:587 or file:///folder.")
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        EMAIL_HOST = _mail.hostname
+        EMAIL_PORT = _mail.port or 587
+        EMAIL_HOST_USER = unquote(_mail.username or "")
+        EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+        EMAIL_USE_TLS = _mail.scheme == "smtp"
+        EMAIL_USE_SSL = _mail.scheme == "smtps"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL")
+# The start of every link in an e-mail (samen.core.outbox.public_url); never CSRF_TRUSTED_ORIGINS.
+SAMEN_PUBLIC_URL = (env.get_str("SAMEN_PUBLIC_URL") or "").rstrip("/")
 
 # --- logging: the application log never holds personal data ----------------------------------
 LOGGING = {

@@ -345,3 +345,107 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"{self.kind} by {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+# --- the outbox, the job runner, the rate counters and the cache versions ---------------------------------
+# Shared mechanisms every building block uses; they name no building block (a message's "about" is an
+# app label, a model name and an id).
+
+class OutboxMessage(models.Model):
+    """One e-mail Samen sends, written in the transaction of what caused it (samen.core.outbox) and sent by the
+    ``outbox`` job. A rolled-back change leaves no message; a sent message stays as the record of what was sent.
+    Subject and body carry no personal data of residents: they say that something needs attention and link
+    to Samen."""
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    recipient = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  help_text=_("Leeg bij een adres zonder account."))
+    address = models.EmailField(_("adres"), max_length=254)
+    kind = models.CharField(_("soort"), max_length=60, help_text=_("Bijvoorbeeld 'vinden.signal_received'."))
+    about_type = models.CharField(_("over (soort)"), max_length=60, blank=True,
+                                  help_text=_("App en model, bijvoorbeeld 'vinden.signal'."))
+    about_id = models.BigIntegerField(_("over (id)"), null=True, blank=True)
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    body = models.TextField(_("tekst"))
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), null=True, blank=True,
+                                           help_text=_("Leeg wanneer er niets meer te proberen is."))
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    sent_at = models.DateTimeField(_("verstuurd"), null=True, blank=True)
+    last_error = models.CharField(_("laatste fout"), max_length=500, blank=True)
+    gemeente_path = "gemeente"
+
+    class Meta:
+        verbose_name = _("e-mailbericht")
+        verbose_name_plural = _("e-mailberichten")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["next_attempt_at", "id"], condition=models.Q(next_attempt_at__isnull=False),
+                                name="core_outbox_due"),
+                   models.Index(fields=["about_type", "about_id"], name="core_outbox_about")]
+
+    def __str__(self):
+        return f"{self.kind} -> {self.recipient_id or self.address}"
+
+
+class JobLease(models.Model):
+    """One row per registered job: who holds it now (until when) and which due slot was last taken. A process
+    takes a job with one conditional UPDATE (samen.core.jobs), so two processes never run it at once."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    holder = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_slot = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("taak")
+        verbose_name_plural = _("taken")
+
+    def __str__(self):
+        return self.name
+
+
+class JobRun(models.Model):
+    """One run of a job: when, where, how it ended and what it counted."""
+
+    job = models.CharField(_("taak"), max_length=100)
+    slot = models.DateTimeField(_("moment waarvoor"), null=True, blank=True,
+                                help_text=_("Leeg bij een run met de hand."))
+    host = models.CharField(_("proces"), max_length=100)
+    started_at = models.DateTimeField(_("begonnen"))
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    ok = models.BooleanField(_("gelukt"), null=True)
+    result = models.JSONField(_("uitkomst"), default=dict, blank=True)
+    error = models.TextField(_("fout"), blank=True)
+
+    class Meta:
+        verbose_name = _("run van een taak")
+        verbose_name_plural = _("runs van taken")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["job", "-started_at"], name="core_jobrun_last")]
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RateCount(models.Model):
+    """How many requests one client made in one window of one rate limit (samen.core.ratelimit). Counted with
+    one atomic upsert per request, so concurrent requests never lose an increment."""
+
+    key = models.CharField(max_length=250, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}={self.count}"
+
+
+class CacheVersion(models.Model):
+    """A version token per named cache (for example vinden's routes): every process reads it from the database,
+    so a change made through one server invalidates the per-process caches of every server."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.name}={self.token}"

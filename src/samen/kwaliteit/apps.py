@@ -17,7 +17,8 @@ class KwaliteitConfig(AppConfig):
     verbose_name = _("Kwaliteit bieden: activiteiten en interventies")
 
     def ready(self):
-        from samen.kwaliteit import blocks, changes  # noqa: F401 -- registrations; the system check on the triggers
+        # registrations; the system check on the triggers; the nightly job
+        from samen.kwaliteit import blocks, changes, jobs  # noqa: F401
 
         # After every migrate and flush: the search index's change token and its triggers (kwaliteit.changes).
         post_migrate.connect(_install_change_triggers, sender=self,

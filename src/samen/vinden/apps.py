@@ -20,6 +20,6 @@ class VindenConfig(AppConfig):
 
     def ready(self):
         pre_delete.connect(_erase_signal_content, sender="core.Resident", dispatch_uid="samen-vinden-erase")
-        from samen.vinden import blocks, routes  # noqa: F401  (blocks: vinden's registrations)
+        from samen.vinden import blocks, jobs, routes  # noqa: F401  (vinden's registrations and scheduled jobs)
 
         routes.connect()

@@ -134,38 +134,12 @@ class IdempotencyRecord(models.Model):
         return f"{self.scope}:{self.key}"
 
 class NotificationKind(models.TextChoices):
+    """The kinds of vinden's e-mails (core.OutboxMessage.kind is "vinden." and one of these)."""
+
     SIGNAL_RECEIVED = "signal_received", _("nieuw signaal")
     ASSIGNED = "assigned", _("toegewezen")
     DUPLICATE_FOUND = "duplicate_found", _("gekoppeld signaal")
     LOOK_AGAIN = "look_again", _("opnieuw bekijken")
-
-
-class Notification(models.Model):
-    """The e-mail outbox. A row is written in the same transaction as the signal (so a rolled-back signal
-    sends nothing); `samen send_notifications` sends the unsent rows. Subject and body carry no personal
-    data: they say that something needs attention and link to Samen."""
-
-    gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    signal = models.ForeignKey(Signal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    gemeente_path = "gemeente"
-
-    class Meta:
-        verbose_name = _("e-mailbericht")
-        verbose_name_plural = _("e-mailberichten")
-        ordering = ["id"]
-        indexes = [models.Index(fields=["id"], condition=models.Q(sent_at__isnull=True),
-                                name="vinden_notification_unsent")]
-
-    def __str__(self):
-        return f"{self.kind} -> {self.recipient_id}"
 
 
 # The 75+ home visits (vroegsignalering) live in their own module.

@@ -5,26 +5,25 @@ a buurt, a wijk or a zorgnetwerk changes, so it is kept for a short while (``TTL
 ``routes`` cache (settings.CACHES), one entry per municipality and postcode: the postcode's ranges with their
 buurt, wijk and network; the house number is matched in Python, exactly as ``geography.locate`` does.
 
-Invalidation: every key carries a version token kept in the shared ``default`` cache (the one all workers
-see). A save or delete of a postcode range (a postcode import replaces the table: that deletes the old rows),
-a buurt, a wijk or a zorgnetwerk (and of a user or a user's wijken: who is told of a wijk's signals is cached
-the same way, in ``notifications``) writes a new token once its transaction commits, and every worker stops
-using its cached routes at its next lookup. A postcode that is not in the table is not cached, so the first
-import into an empty table needs no invalidation either. What no signal reports (a bulk update in a shell)
-is stale for at most ``TTL`` seconds.
+Invalidation: every key carries a version token kept in the database (core.CacheVersion, the one store every
+worker of every server shares; samen.core.cacheversion). A save or delete of a postcode range (a postcode
+import replaces the table: that deletes the old rows), a buurt, a wijk or a zorgnetwerk (and of a user or a
+user's wijken: who is told of a wijk's signals is cached the same way, in ``notifications``) writes a new token
+once its transaction commits, and every process stops using its cached routes at its next lookup. A postcode
+that is not in the table is not cached, so the first import into an empty table needs no invalidation
+either. What no signal reports (a bulk update in a shell) is stale for at most ``TTL`` seconds.
 """
 
 from __future__ import annotations
 
-import uuid
-
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from samen.core import cacheversion
 from samen.core.models import PostcodeRange
 
-VERSION_KEY = "samen-vinden-routes-version"
+VERSION_NAME = "vinden.routes"
 TTL = 60  # seconds
 
 Route = tuple  # (buurt, wijk, network) or (None, None, None) for the central queue
@@ -32,17 +31,12 @@ NOWHERE = (None, None, None)
 
 
 def version() -> str:
-    token = cache.get(VERSION_KEY)
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, token, None):
-            token = cache.get(VERSION_KEY) or token
-    return token
+    return cacheversion.token(VERSION_NAME)
 
 
 def invalidate() -> None:
-    """A new version token: every worker's cached routes are ignored from its next lookup on."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    """A new version token: every process's cached routes are ignored from its next lookup on."""
+    cacheversion.bump(VERSION_NAME)
 
 
 def _ranges(gemeente_id: int, postcode: str) -> list[tuple]:

@@ -4,7 +4,6 @@ triage, the reporter's status list and counts for the policy advisor."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -73,32 +72,29 @@ class VolunteerIntakeView(PolicyMixin, _IntakeView):
 
 
 class _PublicIntakeView(_IntakeView):
-    """No login. A honeypot field catches bots; each address may send a few forms an hour."""
+    """No login. A honeypot field catches bots; each address may send a few forms an hour (PUBLIC_LIMIT),
+    counted atomically in the database (samen.core.ratelimit), so parallel posts cannot slip past it."""
 
     template_name = "vinden/public_form.html"
 
     def post(self, request):
-        if request.POST.get("website"):
-            return render(request, "vinden/signal_thanks.html", {"title": self.title, "public": True})
-        if cache.get(self._limit_key(request), 0) >= PUBLIC_LIMIT:
-            return render(request, "vinden/rate_limited.html", {"title": self.title}, status=429)
-        return super().post(request)
-
-    @staticmethod
-    def _limit_key(request) -> str:
+        from samen.core import ratelimit
         from samen.core.client import client_address
 
-        return f"samen-public-signal-{client_address(request)}"
+        if request.POST.get("website"):
+            return render(request, "vinden/signal_thanks.html", {"title": self.title, "public": True})
+        decision = ratelimit.sliding_hit(f"public-signal:{client_address(request)}", PUBLIC_LIMIT, 3600)
+        if not decision.allowed:
+            return render(request, "vinden/rate_limited.html", {"title": self.title}, status=429)
+        response = super().post(request)
+        if response.status_code != 200:
+            ratelimit.give_back(decision.key)  # only stored signals count towards the limit
+        return response
 
     def submit(self, request, form):
         from samen.core.public import public_gemeente
 
-        gemeente = public_gemeente(request)
-        submission = service.submit_signal(gemeente, channel=self.channel, data=form.signal_data())
-        key = self._limit_key(request)
-        cache.add(key, 0, 3600)
-        cache.incr(key)  # only stored signals count towards the limit
-        return submission
+        return service.submit_signal(public_gemeente(request), channel=self.channel, data=form.signal_data())
 
 
 class ConcernView(_PublicIntakeView):

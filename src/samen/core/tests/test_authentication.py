@@ -3,6 +3,8 @@ lock-out, Argon2 hashes, expiring sessions and security headers."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -124,3 +126,26 @@ def test_the_page_is_dutch_unless_english_is_chosen():
     assert client.get(reverse("core:login"))["Content-Language"] == "nl"
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert client.get(reverse("core:login"))["Content-Language"] == "en"
+
+
+def login_from(address: str, username: str, password: str = DEMO_PASSWORD):
+    return Client().post(reverse("core:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_a_guesser_from_many_addresses_is_slowed_per_account_and_the_user_is_told(hilversum, monkeypatch):
+    from samen.core import loginlimit
+    from samen.core.models import OutboxMessage
+
+    for n in range(loginlimit.LIMIT):  # one failure per address: django-axes never locks any of them
+        assert login_from(f"10.66.{n // 200}.{n % 200}", "beleidsadviseur", "raden").status_code == 200
+    slowed = login_from("10.99.0.1", "beleidsadviseur")  # even the right password waits
+    assert slowed.status_code == 429 and "neemt over" in slowed.content.decode()
+    notices = OutboxMessage.objects.filter(kind="core.login_attempts")
+    assert {m.address for m in notices} >= {"beleidsadviseur@demo.samen.invalid", "beheerder@demo.samen.invalid"}
+    assert all("10.66" not in m.body for m in notices), "no addresses in the e-mail"
+    sent = notices.count()
+    assert login_from("10.99.0.2", "regisseur").status_code == 302, "other accounts go on"
+    later = time.time() + loginlimit.WINDOW
+    monkeypatch.setattr(loginlimit.time, "time", lambda: later)
+    assert login_from("10.99.0.1", "beleidsadviseur").status_code == 302, "not locked out for long"
+    assert notices.count() == sent, "one notice per window"

@@ -78,6 +78,13 @@ def test_the_defaults_suit_a_small_machine(no_gunicorn_env):
     assert serve.build().cfg.workers == 4
 
 
+def test_several_instances_on_one_host_share_no_control_socket(no_gunicorn_env):
+    assert serve.build().cfg.control_socket_disable is True
+    no_gunicorn_env.setenv("GUNICORN_CMD_ARGS", "--control-socket /run/samen/a.ctl")
+    cfg = serve.build().cfg
+    assert cfg.control_socket == "/run/samen/a.ctl" and cfg.control_socket_disable is False
+
+
 def test_gunicorn_cmd_args_is_honoured(no_gunicorn_env):
     no_gunicorn_env.setenv("GUNICORN_CMD_ARGS", "--threads 8 --workers 3 --timeout 120 --bind 0.0.0.0:9000")
     cfg = serve.build().cfg

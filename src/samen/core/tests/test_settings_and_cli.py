@@ -22,6 +22,7 @@ PRODUCTION = {
     "SAMEN_ENV": "production",
     "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "samen.example.nl",
+    "SAMEN_PUBLIC_URL": "https://samen.example.nl",
 }
 
 

@@ -12,7 +12,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samen.core import policy
+from samen.core import loginlimit, policy
 from samen.core.forms import LoginForm, TokenForm
 
 
@@ -28,6 +28,12 @@ class LoginView(auth_views.LoginView):
     http_method_names = ["get", "post"]
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if loginlimit.is_slowed(request.POST.get("username", "")):  # a guesser from many addresses
+            return render(request, "core/locked_out.html", {"account_slowed": True,
+                                                            "minutes": loginlimit.minutes_left()}, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

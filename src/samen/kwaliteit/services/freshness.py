@@ -9,17 +9,18 @@ The rules (the months are the gemeente's own settings, defaults 6 and 9):
   "van de site af" until the provider confirms or changes it.
 
 One reminder per stale period: ``Activity.reminded_at`` records it, and confirming (or a newly approved
-version) clears it, so the next reminder comes only when the entry goes stale again. Running the job
-twice sends nothing new. A reminder is recorded only once the mail backend accepted it, so a failing
-mail server means tomorrow's run tries again.
+version) clears it, so the next reminder comes only when the entry goes stale again. The reminder goes into
+the outbox (samen.core.outbox, which retries a failing mail server) in the same transaction that records it,
+with the organisation's due activities locked (SKIP LOCKED on PostgreSQL; SQLite's write lock makes runs
+take turns): running the job twice, or on two machines at once, queues each reminder once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from itertools import groupby
 
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -44,22 +45,31 @@ def recipients_for(organisation) -> list[str]:
 
 
 def remind_stale(now: dt.datetime | None = None) -> int:
-    """Send the reminders that are due, in every gemeente; returns the number of activities reminded."""
+    """Queue the reminders that are due, in every gemeente; returns the number of activities reminded."""
     now = now or timezone.now()
     reminded = 0
     for gemeente in Gemeente.objects.order_by("pk"):
-        for organisation, group in groupby(due_for_reminder(gemeente, now), key=lambda a: a.organisation):
-            activities = list(group)
-            recipients = recipients_for(organisation)
-            if not recipients:
-                log.warning("No one to remind of %s stale activities of organisation %s", len(activities),
-                            organisation.pk)
-                continue
-            try:
-                notify.stale_reminder(organisation, activities, recipients, gemeente.catalogue_stale_months)
-            except Exception:  # the mail server: try again on the next run, and go on with the others
-                log.exception("Reminder for organisation %s could not be sent", organisation.pk)
-                continue
-            Activity.objects.filter(pk__in=[a.pk for a in activities]).update(reminded_at=now)
-            reminded += len(activities)
+        organisations = {a.organisation_id: a.organisation for a in due_for_reminder(gemeente, now)}
+        for organisation in organisations.values():
+            reminded += _remind(gemeente, organisation, now)
     return reminded
+
+
+def _remind(gemeente: Gemeente, organisation, now: dt.datetime) -> int:
+    """One organisation's reminder, queued and recorded in one transaction; its due activities locked, so a
+    second run at the same moment finds nothing left to do."""
+    with transaction.atomic():
+        due = due_for_reminder(gemeente, now).filter(organisation=organisation)
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        activities = list(due)
+        if not activities:
+            return 0
+        recipients = recipients_for(organisation)
+        if not recipients:
+            log.warning("No one to remind of %s stale activities of organisation %s", len(activities),
+                        organisation.pk)
+            return 0
+        notify.stale_reminder(organisation, activities, recipients, gemeente.catalogue_stale_months)
+        Activity.objects.filter(pk__in=[a.pk for a in activities]).update(reminded_at=now)
+    return len(activities)

@@ -2,9 +2,9 @@
 needs confirming.
 
 They name the activity's title and link to Samen, nothing more: no names of who submitted or reviewed,
-and no review note (the provider reads it in Samen). Review e-mails go out after the transaction
-commits (``transaction.on_commit``), so a rolled-back change sends nothing; the freshness job sends its
-reminders itself and records them only once they were sent (see services.freshness).
+and no review note (the provider reads it in Samen). Every e-mail goes into the one outbox
+(samen.core.outbox) in the transaction of the change, so a rolled-back change sends nothing and no request
+waits for a mail server; the ``outbox`` job sends them, and retries what the mail server refused.
 E-mails are written in the site's first language, Dutch: the recipient's own choice is not known.
 """
 
@@ -13,21 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from samen.core import policy
+from samen.core import outbox, policy
 from samen.core.models import Organisation, User
 from samen.kwaliteit.models import Activity, ActivityVersion
 from samen.kwaliteit.review import VersionStatus
 
 
 def link(name: str, pk: int | None) -> str:
-    base = (settings.CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000"])[0]
-    return base.rstrip("/") + reverse(name, args=[pk] if pk is not None else [])
+    return outbox.public_url(reverse(name, args=[pk] if pk is not None else []))
 
 
 def addresses(users: Iterable[User]) -> list[str]:
@@ -42,14 +39,9 @@ def providers(organisation: Organisation):
     return policy.holders(organisation.gemeente_id, "catalogue.provider").filter(organisation=organisation)
 
 
-def _messages(subject: str, body: str, recipients: list[str]) -> list[tuple]:
-    return [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
-
-
-def _after_commit(messages: list[tuple]) -> int:
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
-    return len(messages)
+def _queue(kind: str, subject: str, body: str, recipients: list[str], gemeente_id: int, about=None) -> int:
+    return outbox.enqueue(kind=f"kwaliteit.{kind}", subject=subject, body=body, recipients=recipients,
+                          gemeente=gemeente_id, about=about)
 
 
 def version_waiting(version: ActivityVersion) -> int:
@@ -61,7 +53,8 @@ def version_waiting(version: ActivityVersion) -> int:
         body = _("Een aanbieder heeft een %(kind)s ingediend voor de activiteitenlijst: \"%(title)s\". "
                  "Beoordeel de versie in Samen:\n\n%(link)s") % {
             "kind": kind, "title": activity.title, "link": link("kwaliteit:version_review", version.pk)}
-    return _after_commit(_messages(subject, body, addresses(regisseurs(activity.gemeente_id))))
+    return _queue("version_waiting", subject, body, addresses(regisseurs(activity.gemeente_id)),
+                  activity.gemeente_id, version)
 
 
 def import_waiting(user: User, count: int) -> int:
@@ -70,7 +63,7 @@ def import_waiting(user: User, count: int) -> int:
         subject = _("%(count)s activiteiten wachten op beoordeling") % {"count": count}
         body = _("Een aanbieder heeft %(count)s nieuwe of gewijzigde activiteiten ingelezen. Beoordeel ze in "
                  "Samen:\n\n%(link)s") % {"count": count, "link": link("kwaliteit:review_queue", None)}
-    return _after_commit(_messages(subject, body, addresses(regisseurs(user.gemeente_id))))
+    return _queue("import_waiting", subject, body, addresses(regisseurs(user.gemeente_id)), user.gemeente_id)
 
 
 def version_decided(version: ActivityVersion) -> int:
@@ -88,15 +81,13 @@ def version_decided(version: ActivityVersion) -> int:
             body = _("Uw versie van \"%(title)s\" is niet goedgekeurd. In Samen leest u waarom, en kunt u de "
                      "activiteit aanpassen.\n\n%(link)s")
         body = body % {"title": activity.title, "link": link("kwaliteit:activity_detail", activity.pk)}
-    return _after_commit(_messages(subject, body, addresses([submitter])))
+    return _queue("version_decided", subject, body, addresses([submitter]), activity.gemeente_id, version)
 
 
 def stale_reminder(organisation: Organisation, activities: list[Activity], recipients: list[str],
                    stale_months: int) -> int:
-    """Send one reminder now for these activities of one organisation; returns the number of e-mails.
-
-    Raises the mail backend's error, so that the caller records only reminders that went out.
-    """
+    """Queue one reminder for these activities of one organisation; returns the number of e-mails. Called in
+    the transaction that records the reminder (services.freshness), so the two stand or fall together."""
     if not recipients or not activities:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
@@ -107,4 +98,5 @@ def stale_reminder(organisation: Organisation, activities: list[Activity], recip
                  "nog? Bevestig ze, of pas ze aan, via de link bij elke activiteit. Zonder bevestiging gaan ze "
                  "na een tijd van de openbare site.\n\n%(lines)s") % {
             "organisation": organisation.name, "months": stale_months, "lines": lines}
-    return send_mass_mail(_messages(subject, body, recipients), fail_silently=False)
+    return _queue("stale_reminder", subject, body, recipients, organisation.gemeente_id,
+                  ("core.organisation", organisation.pk))

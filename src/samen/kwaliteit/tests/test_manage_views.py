@@ -47,7 +47,7 @@ def versa_activity(hilversum):
 
 
 def test_provider_adds_an_activity_with_the_repeat_helper_and_it_waits_for_review(
-        client_as, heikracht, mailoutbox, django_capture_on_commit_callbacks):
+        client_as, heikracht, sent_mail, django_capture_on_commit_callbacks):
     client = client_as("aanbieder")
     assert client.get(reverse("kwaliteit:activity_create")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -60,9 +60,9 @@ def test_provider_adds_an_activity_with_the_repeat_helper_and_it_waits_for_revie
     assert version.status == VersionStatus.PENDING and version.data["rrule"] == "FREQ=WEEKLY;BYDAY=TU,TH"
     assert "repeat" not in version.data and "repeat_days" not in version.data
     assert "Verstuurd ter beoordeling" in response.content.decode()
-    assert [m.to for m in mailoutbox] == [["regisseur@demo.samen.invalid"]]
-    assert "Samen eten in de Riebeeck" in mailoutbox[0].subject
-    assert reverse("kwaliteit:version_review", args=[version.pk]) in mailoutbox[0].body
+    assert [m.to for m in sent_mail()] == [["regisseur@demo.samen.invalid"]]
+    assert "Samen eten in de Riebeeck" in sent_mail()[0].subject
+    assert reverse("kwaliteit:version_review", args=[version.pk]) in sent_mail()[0].body
 
 
 @pytest.mark.parametrize(("helper", "rule"), [

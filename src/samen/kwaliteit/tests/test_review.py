@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
-from samen.core.models import Organisation
+from samen.core.models import Organisation, OutboxMessage
 from samen.kwaliteit import review
 from samen.kwaliteit.models import Activity
 from samen.kwaliteit.review import VersionStatus
@@ -66,7 +67,7 @@ def test_a_second_try_after_a_rejection_shows_what_the_provider_changed(client_a
     assert response.context["show_previous"] and "Verschil met versie 2" in response.content.decode()
 
 
-def test_approving_publishes_and_tells_the_provider(client_as, meal, pending, mailoutbox,
+def test_approving_publishes_and_tells_the_provider(client_as, meal, pending, sent_mail,
                                                     django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as("regisseur").post(reverse("kwaliteit:version_review", args=[pending.pk]),
@@ -76,12 +77,15 @@ def test_approving_publishes_and_tells_the_provider(client_as, meal, pending, ma
     pending.refresh_from_db()
     assert pending.status == VersionStatus.APPROVED and meal.near_public_transport is True
     assert "Vervoer nodig?" in meal.how_to_join
-    assert [m.to for m in mailoutbox] == [["aanbieder@demo.samen.invalid"]]
-    assert mailoutbox[0].subject == "Goedgekeurd: Maandelijkse maaltijd in de Bethlehemkerk"
-    assert reverse("kwaliteit:activity_detail", args=[meal.pk]) in mailoutbox[0].body
+    assert mail.outbox == [], "nothing is mailed from the request: the outbox job sends it"
+    assert OutboxMessage.objects.filter(kind="kwaliteit.version_decided", about_type="kwaliteit.activityversion",
+                                        about_id=pending.pk, sent_at__isnull=True).count() == 1
+    assert [m.to for m in sent_mail()] == [["aanbieder@demo.samen.invalid"]]
+    assert sent_mail()[0].subject == "Goedgekeurd: Maandelijkse maaltijd in de Bethlehemkerk"
+    assert reverse("kwaliteit:activity_detail", args=[meal.pk]) in sent_mail()[0].body
 
 
-def test_rejecting_needs_a_note(client_as, meal, pending, mailoutbox, django_capture_on_commit_callbacks):
+def test_rejecting_needs_a_note(client_as, meal, pending, sent_mail, django_capture_on_commit_callbacks):
     client = client_as("regisseur")
     url = reverse("kwaliteit:version_review", args=[pending.pk])
     response = client.post(url, {"decision": "reject", "note": "  "})
@@ -97,8 +101,8 @@ def test_rejecting_needs_a_note(client_as, meal, pending, mailoutbox, django_cap
     meal.refresh_from_db()
     assert pending.status == VersionStatus.REJECTED and pending.review_note.startswith("Het vervoer")
     assert meal.near_public_transport is False
-    assert len(mailoutbox) == 1 and mailoutbox[0].subject.startswith("Niet goedgekeurd")
-    assert "vervoer" not in mailoutbox[0].body  # the note is read in Samen, not sent by e-mail
+    assert len(sent_mail()) == 1 and sent_mail()[0].subject.startswith("Niet goedgekeurd")
+    assert "vervoer" not in sent_mail()[0].body  # the note is read in Samen, not sent by e-mail
     detail = client_as("aanbieder").get(reverse("kwaliteit:activity_detail", args=[meal.pk])).content.decode()
     assert "Het vervoer regelt Heikracht niet zelf." in detail
 
@@ -151,11 +155,11 @@ def test_a_version_of_another_municipality_is_not_found(client_as):
 
 
 def test_regisseurs_hear_of_a_waiting_version_but_not_of_their_own_edits(
-        client_as, hilversum, mailoutbox, django_capture_on_commit_callbacks):
+        client_as, hilversum, sent_mail, django_capture_on_commit_callbacks):
     versa = Organisation.objects.get(gemeente=hilversum, name="Versa Welzijn")
     with django_capture_on_commit_callbacks(execute=True):
         client_as("regisseur").post(reverse("kwaliteit:activity_create"), form_data(organisation=str(versa.pk)))
-    assert mailoutbox == []
+    assert sent_mail() == []
 
 
 def test_the_review_drawing_in_the_docs_is_current():

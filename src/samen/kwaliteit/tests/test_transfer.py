@@ -405,7 +405,7 @@ def test_command_refuses_a_bad_file_and_names_the_problem(tmp_path):
 
 
 
-def test_a_providers_import_sends_one_summary_to_the_regisseurs(demo_user, mailoutbox,
+def test_a_providers_import_sends_one_summary_to_the_regisseurs(demo_user, sent_mail,
                                                                 django_capture_on_commit_callbacks):
     provider = demo_user("aanbieder")  # Heikracht
     User.objects.filter(username="regisseur").update(email="regisseur@example.invalid")
@@ -413,8 +413,8 @@ def test_a_providers_import_sends_one_summary_to_the_regisseurs(demo_user, mailo
     with django_capture_on_commit_callbacks(execute=True):
         report = transfer.import_activities(provider, csv_file(*rows), "a.csv")
     assert report.ok and report.pending == 3
-    assert len(mailoutbox) == 1 and "3 activiteiten" in mailoutbox[0].subject
-    assert "regisseur@example.invalid" in mailoutbox[0].to
+    assert len(sent_mail()) == 1 and "3 activiteiten" in sent_mail()[0].subject
+    assert "regisseur@example.invalid" in sent_mail()[0].to
 
 
 def test_a_catalogue_changed_since_the_preview_is_not_imported(client_as, hilversum):

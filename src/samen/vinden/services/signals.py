@@ -1,7 +1,7 @@
 """The one write path for signals: intake from every channel, routing, duplicate linking and triage.
 
 E-mails (to the network, the assigned worker, the worker who already has the person) are written to the
-outbox (``vinden.Notification``) in the same transaction and sent by ``samen send_notifications``. Every
+outbox (``core.OutboxMessage``) in the same transaction and sent by the ``outbox`` job (``samen jobs run``). Every
 touch of the resident's record writes the access log.
 """
 

@@ -4,26 +4,17 @@ a changed buurt or a changed network is seen at the next signal."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from samen.core.models import Buurt, PostcodeRange, Wijk
+from samen.core.models import Buurt, CacheVersion, PostcodeRange, Wijk
 from samen.core.services.geography import UnknownAddress, import_postcodes, locate
 from samen.samenwerken.models import Zorgnetwerk
 from samen.vinden import routes
 from samen.vinden.services.signals import submit_signal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_shared_cache(settings):
-    """The version token lives in the `default` cache, a directory that every test run on this machine without
-    its own SAMEN_DATA_DIR shares (and clears): these tests count cache hits, so they get a cache of their own."""
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                                      "LOCATION": "samen-test-routes-default"}}
-    cache.clear()
 
 
 def queries_on(table: str, context: CaptureQueriesContext) -> int:
@@ -88,8 +79,16 @@ def test_a_new_version_token_hides_every_workers_cached_routes(hilversum):
     assert caches["routes"].get(key)
     routes.invalidate()
     assert f"route:{routes.version()}:{hilversum.pk}:1211BJ" != key
-    cache.delete(routes.VERSION_KEY)  # the shared cache lost the token (culled, cleared): a new one, never an old
+    CacheVersion.objects.filter(name=routes.VERSION_NAME).delete()  # lost the token: a new one, never an old
     assert routes.version() not in key
+
+
+def test_the_version_token_is_in_the_database_every_server_shares(hilversum, django_capture_on_commit_callbacks):
+    token = routes.version()
+    assert CacheVersion.objects.get(name=routes.VERSION_NAME).token == token
+    with django_capture_on_commit_callbacks(execute=True):
+        Wijk.objects.filter(code="WK040207").first().save()
+    assert CacheVersion.objects.get(name=routes.VERSION_NAME).token == routes.version() != token
 
 
 def test_a_changed_network_is_seen_at_once(hilversum, django_capture_on_commit_callbacks):

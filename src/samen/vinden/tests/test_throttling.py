@@ -1,17 +1,22 @@
-"""API rate limits: an organisation's key is limited by its prefix (not by address), every limit lives in the
-database cache that all workers share, and the intake does not hold the counter's row for the whole request."""
+"""Rate limits: an organisation's key is limited by its prefix (not by address), every limit is an atomic
+counter in the database that all workers and servers share (parallel requests get exactly the limit, on
+SQLite and PostgreSQL), and the intake does not hold the counter's row for the whole request."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
-from django.core.cache import cache, caches
-from django.db import connection
+from django.core.cache import caches
+from django.db import connection, connections
 from django.test import Client
 from django.urls import resolve, reverse
 
-from samen.core.models import Organisation
+from samen.core import ratelimit
+from samen.core.models import Organisation, RateCount
+from samen.vinden.models import Signal
 from samen.vinden.services import apikeys
 from samen.vinden.throttling import AnonRateThrottle, ApiKeyRateThrottle, UserRateThrottle
 
@@ -59,12 +64,12 @@ def test_key_calls_are_not_counted_per_address(keys, monkeypatch):
     assert anonymous == [True, True, False], "anonymous callers are still limited by address"
 
 
-def test_the_limits_live_in_the_database_cache(keys):
+def test_the_limits_are_counters_in_the_database(keys):
     post(keys[0], "10.0.0.4")
     prefix = keys[0].split(".")[0]
-    assert caches["throttle"].get(f"throttle_apikey_{prefix}")[1:] == (1, 0)
-    assert cache.get(f"throttle_apikey_{prefix}") is None, "not in the file cache any more"
-    assert "samen_cache" in connection.introspection.table_names(), "the migration made the table"
+    rows = RateCount.objects.filter(key__startswith=f"throttle_apikey_{prefix}:")
+    assert [row.count for row in rows] == [1]
+    assert "samen_cache" in connection.introspection.table_names(), "the migration made the cache's table"
 
 
 def test_the_intake_is_not_one_long_transaction():
@@ -93,7 +98,7 @@ class Request:
 
 def test_the_key_limit_is_a_sliding_window(db, monkeypatch):
     monkeypatch.setattr(ApiKeyRateThrottle, "rate", raising=False, value="10/minute")
-    clock = Clock(60 * 1000.0)  # the start of a window
+    clock = Clock((time.time() // 60 + 1) * 60)  # the start of a window (real time: old counters are culled)
     monkeypatch.setattr(ApiKeyRateThrottle, "timer", clock)
 
     def allowed(n):
@@ -113,9 +118,9 @@ def test_the_key_limit_is_a_sliding_window(db, monkeypatch):
 def test_the_throttle_cache_writes_in_one_statement_and_still_culls(db, monkeypatch):
     from django.test.utils import CaptureQueriesContext
 
-    from samen.vinden import throttling
+    from samen.core import ratelimit as throttling
 
-    store = caches["throttle"]
+    store = caches["default"]
     with CaptureQueriesContext(connection) as queries:
         store.set("one", {"n": 1}, 60)
         store.set("one", {"n": 2}, 60)
@@ -132,3 +137,111 @@ def test_the_throttle_cache_writes_in_one_statement_and_still_culls(db, monkeypa
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM samen_cache")
         assert cursor.fetchone()[0] <= 4
+
+
+# --- concurrency: the limit holds exactly --------------------------------------------------------------------
+
+def _sqlite_file_connections(tmp_path):
+    """A factory of connections, one per thread, to an SQLite file (the test database is in memory, and an
+    in-memory database shared between threads reports "table is locked" instead of waiting its turn), with the
+    production options (WAL, BEGIN IMMEDIATE) and the counter table."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    settings_dict = {**connection.settings_dict, "NAME": str(tmp_path / "counters.sqlite3"), "TEST": {}}
+
+    def make():
+        return DatabaseWrapper(dict(settings_dict), alias=f"counters-{threading.get_ident()}")
+
+    with make().schema_editor(atomic=False) as editor:
+        editor.create_model(RateCount)
+    return make
+
+
+def _hammer(make_connection, threads: int, each: int, limit: int) -> int:
+    """``threads`` threads, each making ``each`` requests under one limit; the number accepted."""
+    accepted = []
+    start = threading.Barrier(threads)
+    window_start = (time.time() // 3600 + 1) * 3600  # the next hour: nothing from the previous window counts
+
+    def client():
+        own = make_connection()
+        try:
+            start.wait(10)
+            for _ in range(each):
+                decision = ratelimit.sliding_hit("hammer", limit, 3600, window_start + 1, connection=own)
+                accepted.append(decision.allowed)
+        finally:
+            own.close()
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert len(accepted) == threads * each, "every request got an answer"
+    return sum(accepted)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_get_exactly_the_limit(tmp_path):
+    if connection.vendor == "sqlite":
+        make = _sqlite_file_connections(tmp_path)
+    else:
+        def make():
+            return connections.create_connection("default")
+    assert _hammer(make, threads=8, each=25, limit=60) == 60
+    assert _hammer(make, threads=8, each=5, limit=60) == 0, "the window is full"
+
+
+def _parallel(n: int, threads: int, request) -> list[int]:
+    statuses, lock, todo = [], threading.Lock(), list(range(n))
+
+    def worker():
+        try:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    i = todo.pop()
+                status = request(i)
+                with lock:
+                    statuses.append(status)
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(120)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="requests in threads need PostgreSQL (the SQLite "
+                    "test database is in memory); the counter itself is tested on an SQLite file above")
+def test_parallel_posts_to_the_public_form_store_exactly_five(hilversum):
+    before = Signal.objects.count()
+
+    def concern(i):
+        return Client(REMOTE_ADDR="10.7.7.7").post(reverse("vinden:concern"), {
+            "postcode": "1211BJ", "house_number": str(i + 1), "description": f"parallel {i}"}).status_code
+
+    statuses = _parallel(40, 8, concern)
+    assert sorted(set(statuses)) == [200, 429] and statuses.count(200) == 5
+    assert Signal.objects.count() - before == 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="requests in threads need PostgreSQL")
+def test_parallel_calls_with_one_api_key_get_exactly_its_limit(hilversum, monkeypatch):
+    monkeypatch.setattr(ApiKeyRateThrottle, "rate", raising=False, value="12/hour")
+    key = apikeys.issue(Organisation.objects.get(gemeente=hilversum, name="PostNL"))
+
+    def call(i):
+        return Client(REMOTE_ADDR=f"10.8.0.{i % 200}").post(
+            reverse("api:signal-list"), json.dumps({"postcode": "1211AB", "description": f"parallel {i}"}),
+            content_type="application/json", HTTP_AUTHORIZATION=f"Api-Key {key}").status_code
+
+    statuses = _parallel(40, 8, call)
+    assert statuses.count(201) == 12 and statuses.count(429) == 28

@@ -3,6 +3,10 @@
 Gunicorn's settings, from weakest to strongest: Samen's defaults below, then ``GUNICORN_CMD_ARGS`` (any
 gunicorn option, e.g. ``GUNICORN_CMD_ARGS="--threads 8 --timeout 120"``), then this command's own options
 (``--host``, ``--port``, ``--workers``, ``--threads``).
+
+Gunicorn's control socket (``gunicornc``, since gunicorn 25) is off: its default path is one per user
+(``$XDG_RUNTIME_DIR/gunicorn.ctl``), so a second ``samen serve`` on the same host would take it over from the
+first. Samen does not use it; ``GUNICORN_CMD_ARGS="--control-socket PATH"`` gives an instance its own.
 """
 
 import os
@@ -32,6 +36,7 @@ def gunicorn_defaults() -> dict:
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',  # path without query: no personal data
         "timeout": 60,
         "forwarded_allow_ips": "127.0.0.1",
+        "control_socket_disable": True,  # several instances on one host (see the module's docstring)
     }
 
 
@@ -54,6 +59,8 @@ class _Gunicorn(BaseApplication):
         for key, value in vars(from_env).items():
             if value is not None and key not in ("args", "config"):
                 self.cfg.set(key.lower(), value)
+        if "--control-socket" in self.cfg.get_cmd_args_from_env():  # asked for a socket of its own
+            self.cfg.set("control_socket_disable", False)
         for key, value in self.explicit.items():
             self.cfg.set(key, value)
 
