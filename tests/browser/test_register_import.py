@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from samen.vinden.services.visits_demo import NOORD_OOST, ZUID, load_visits_demo
-from samen.vinden.visit_models import RegisterEntry
+from samen.vinden.visits.demo import NOORD_OOST, ZUID, load_visits_demo
+from samen.vinden.visits.models import RegisterEntry
 
 pytestmark = pytest.mark.browser
 

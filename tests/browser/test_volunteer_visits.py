@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from samen.vinden.services.visits_demo import load_visits_demo
-from samen.vinden.visit_models import Visit, VisitStatus
+from samen.vinden.visits.demo import load_visits_demo
+from samen.vinden.visits.models import Visit, VisitStatus
 
 pytestmark = pytest.mark.browser
 

@@ -63,7 +63,7 @@ registry.public_page("vinden:concern")
 registry.public_page("vinden:self")
 
 registry.url_include("vinden", "", "samen.vinden.urls", order=40)
-registry.url_include("visits", "huisbezoeken/", "samen.vinden.visit_urls", order=41)
+registry.url_include("visits", "huisbezoeken/", "samen.vinden.visits.urls", order=41)
 
 
 def _api_routes():
@@ -76,7 +76,7 @@ registry.api_contribution("vinden", routes=_api_routes)
 
 
 def _load_visits(gemeente):
-    from samen.vinden.services.visits_demo import load_visits_demo
+    from samen.vinden.visits.demo import load_visits_demo
 
     load_visits_demo(gemeente)
     return "Home visits 75+: register, rounds and reports."
@@ -99,8 +99,8 @@ def _a_signal(gemeente):
 
 def _visits(gemeente):
     """The demo's Noord-Oost round (the social worker's wijk) and a visit of the demo volunteer."""
-    from samen.vinden.services.visits_demo import load_visits_demo
-    from samen.vinden.visit_models import Visit, VisitRound
+    from samen.vinden.visits.demo import load_visits_demo
+    from samen.vinden.visits.models import Visit, VisitRound
 
     load_visits_demo(gemeente)
     return (VisitRound.objects.get(gemeente=gemeente, wijk__code="WK040207", year=2026),

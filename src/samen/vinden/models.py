@@ -142,5 +142,13 @@ class NotificationKind(models.TextChoices):
     LOOK_AGAIN = "look_again", _("opnieuw bekijken")
 
 
-# The 75+ home visits (vroegsignalering) live in their own module.
-from samen.vinden.visit_models import *  # noqa: E402,F401,F403
+# The 75+ home visits (vroegsignalering) live in their own sub-package; their models belong to this app.
+from samen.vinden.visits.models import (  # noqa: E402,F401
+    DEFAULT_CAPACITY,
+    MAX_WISHES,
+    RegisterEntry,
+    Visit,
+    VisitRound,
+    VisitStatus,
+    VolunteerCapacity,
+)

@@ -29,7 +29,7 @@ def _resident_export(hilversum):
 
 
 def _letters(hilversum):
-    from samen.vinden.services.visits_demo import load_visits_demo
+    from samen.vinden.visits.demo import load_visits_demo
 
     round_ = load_visits_demo(hilversum)["rounds"]["WK040204"]
     Resident.objects.filter(pk__in=round_.visits.values("resident")).update(name=ATTACK)

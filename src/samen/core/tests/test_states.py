@@ -16,15 +16,16 @@ from hypothesis import strategies as st
 
 from samen.core import states
 from samen.kwaliteit import publication, review
-from samen.vinden import visit_workflow, workflow
+from samen.vinden import workflow
 from samen.vinden.models import Signal
 from samen.vinden.services.signals import submit_signal, triage
+from samen.vinden.visits import workflow as visit_workflow
 
 SRC = Path(__file__).resolve().parents[2]
 DOCS = SRC.parents[1] / "docs"
 WORKFLOWS = (workflow.WORKFLOW, review.WORKFLOW, visit_workflow.WORKFLOW, publication.WORKFLOW)
 # The modules that hold a table or the helper itself; everything else changes a status through apply().
-WORKFLOW_MODULES = {"core/states.py", "vinden/workflow.py", "vinden/visit_workflow.py", "kwaliteit/review.py",
+WORKFLOW_MODULES = {"core/states.py", "vinden/workflow.py", "vinden/visits/workflow.py", "kwaliteit/review.py",
                     "kwaliteit/publication.py"}
 
 

@@ -17,9 +17,9 @@ from samen.core.models import PendingImport, Wijk
 from samen.core.services.pending_imports import PendingImportError
 from samen.core.tests.factories import UserFactory
 from samen.core.tests.test_tabular import _xlsx
-from samen.vinden.services import visits
-from samen.vinden.services.visits_demo import NOORD_OOST, RESIDENTS, ZUID, load_visits_demo
-from samen.vinden.visit_models import RegisterEntry, Visit, VisitStatus
+from samen.vinden.visits import services as visits
+from samen.vinden.visits.demo import NOORD_OOST, RESIDENTS, ZUID, load_visits_demo
+from samen.vinden.visits.models import RegisterEntry, Visit, VisitStatus
 
 HEADER = "naam;postcode;huisnummer;toevoeging;geboortedatum\n"
 

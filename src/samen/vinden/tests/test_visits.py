@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from samen.core.models import AccessLogEntry, Resident, User, Wijk
 from samen.vinden.models import Signal
-from samen.vinden.services import visits
-from samen.vinden.services.visits_demo import RESIDENTS, YEAR, load_visits_demo
-from samen.vinden.visit_models import RegisterEntry, Visit, VisitRound, VisitStatus, VolunteerCapacity
+from samen.vinden.visits import services as visits
+from samen.vinden.visits.demo import RESIDENTS, YEAR, load_visits_demo
+from samen.vinden.visits.models import RegisterEntry, Visit, VisitRound, VisitStatus, VolunteerCapacity
 
 TODAY = datetime.date(2026, 1, 10)
 HEADER = "naam;adres;postcode;huisnummer;toevoeging;geboortedatum\n"

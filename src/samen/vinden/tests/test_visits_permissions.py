@@ -11,8 +11,8 @@ from conftest import verified_client
 from samen.core.models import User
 from samen.core.tests.endpoints import walk
 from samen.core.tests.test_permission_matrix import MATRIX, ROLES, _outcome, expected
-from samen.vinden.services.visits_demo import load_visits_demo
-from samen.vinden.visit_models import Visit, VisitRound
+from samen.vinden.visits.demo import load_visits_demo
+from samen.vinden.visits.models import Visit, VisitRound
 
 ENDPOINTS = {e.key: e for e in walk() if e.name.startswith("visits:")}
 

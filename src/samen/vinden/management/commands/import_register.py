@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 
 from samen.core.management.importing import ImportCommand
 from samen.core.models import Wijk
-from samen.vinden.services import visits
+from samen.vinden.visits import services as visits
 
 
 class Command(ImportCommand):

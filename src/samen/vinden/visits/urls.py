@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samen.vinden import visit_views as views
+from samen.vinden.visits import views
 
 app_name = "visits"
 

@@ -4,7 +4,7 @@
 ``core.Resident`` (name, postcode, house number, birth YEAR, buurt) and remembers when the person was
 first and last in an extract. A ``VisitRound`` is one year's round in one wijk; it holds a ``Visit`` for
 every resident of the register in that wijk, which is assigned to a volunteer buurtmaker and reported.
-All writes go through ``samen.vinden.services.visits``.
+All writes go through ``samen.vinden.visits.services``.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Visit(StatusModel):
                                  verbose_name=_("inwoner"))
     volunteer = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="home_visits", verbose_name=_("vrijwilliger"))
-    status = StatusField(_("uitkomst"), max_length=10, choices=VisitStatus.choices,  # vinden.visit_workflow
+    status = StatusField(_("uitkomst"), max_length=10, choices=VisitStatus.choices,  # vinden.visits.workflow
                          default=VisitStatus.PLANNED)
     reported_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
     djg6_total = models.PositiveSmallIntegerField(_("De Jong Gierveld (6 vragen)"), null=True, blank=True)

@@ -9,7 +9,7 @@ drawing true."""
 from __future__ import annotations
 
 from samen.core.states import Transition, Workflow
-from samen.vinden.visit_models import VisitStatus
+from samen.vinden.visits.models import VisitStatus
 
 REPORT = "visit.report"  # asked of policy.can(user, REPORT, visit): a volunteer reaches only their own visits
 

@@ -1,14 +1,14 @@
 """Demo data for the 75+ home visits: a fictitious register extract of 40 residents in Zuid and
 Noord-Oost, the 2026 rounds of both wijken, Zuid assigned to the demo volunteer, and a few reports.
-Idempotent: loading it again changes nothing. Every write goes through services.visits."""
+Idempotent: loading it again changes nothing. Every write goes through visits.services."""
 
 from __future__ import annotations
 
 import datetime
 
 from samen.core.models import Gemeente, User, Wijk
-from samen.vinden.services import visits
-from samen.vinden.visit_models import Visit, VisitRound, VisitStatus, VolunteerCapacity
+from samen.vinden.visits import services as visits
+from samen.vinden.visits.models import Visit, VisitRound, VisitStatus, VolunteerCapacity
 
 YEAR = 2026
 ZUID, NOORD_OOST = "WK040204", "WK040207"

@@ -1,5 +1,4 @@
-"""The one write path for the yearly 75+ home visits: the register import, rounds, assignment to
-volunteers, the visit report, letters and coverage (docs/huisbezoeken.md).
+"""The 75+ register: reading a population register extract, its preview and the import (docs/huisbezoeken.md).
 
 Rules, in short:
 
@@ -11,8 +10,7 @@ Rules, in short:
 * Someone in the register who is not in the next extract (moved away, died) leaves the register: their
   open visits are removed, and their resident record is erased when the import made it and nothing
   else (a signal, a reported visit) refers to it.
-* Every read of a resident's data for display or export goes through policy.visible() and leaves an
-  access-log entry with purpose *huisbezoek*.
+* People new in the register join this year's rounds that have not ended yet.
 """
 
 from __future__ import annotations
@@ -20,19 +18,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samen.core import accesslog, disclosure, policy, tabular
+from samen.core import accesslog, policy, tabular
 from samen.core.models import (
     AccessAction,
     Buurt,
     Gemeente,
     PendingImport,
-    PostcodeRange,
     Purpose,
     Resident,
     User,
@@ -42,22 +38,16 @@ from samen.core.reports import ImportReport
 from samen.core.services import pending_imports
 from samen.core.services.geography import InvalidPostcode, UnknownAddress, clean_postcode, locate
 from samen.core.services.pending_imports import PendingImportError, fingerprint
-from samen.vinden import matching, visit_workflow
-from samen.vinden.visit_models import (
-    DEFAULT_CAPACITY,
-    MAX_WISHES,
+from samen.vinden import matching
+from samen.vinden.visits.models import (
     RegisterEntry,
     Visit,
     VisitRound,
-    VisitStatus,
-    VolunteerCapacity,
 )
-from samen.weten.scales import DJG6_ITEMS, InvalidAnswer, normalise_answer, score_djg6
+from samen.vinden.visits.services.rounds import fill_round
+from samen.vinden.visits.workflow import OPEN
 
 MIN_AGE = 75
-ANSWERS = ("ja", "min of meer", "nee")
-OPEN = (VisitStatus.PLANNED, VisitStatus.NOT_HOME)
-FINAL = (VisitStatus.DECLINED, VisitStatus.VISITED)
 
 # Column names of the extract; the English names are accepted too (case and spaces do not matter).
 COLUMNS = {
@@ -73,8 +63,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d")
 REGISTER_IMPORT = "register"  # the kind of its PendingImport
 PREVIEW_NAMES = 200  # the preview names at most this many people who leave the register
 
-
-# --- the register ----------------------------------------------------------------------------------
 
 @dataclass
 class RegisterImportReport(ImportReport):
@@ -431,351 +419,4 @@ def _existing_resident(gemeente: Gemeente, row: _Row) -> Resident | None:
 def _add_to_open_rounds(gemeente: Gemeente, today: datetime.date) -> None:
     """People new in the register join this year's rounds that have not ended yet."""
     for round_ in VisitRound.objects.filter(gemeente=gemeente, year=today.year, ends_on__gte=today):
-        _fill_round(round_)
-
-
-def _fill_round(round_: VisitRound) -> int:
-    have = set(round_.visits.values_list("resident_id", flat=True))
-    residents = (RegisterEntry.objects.filter(gemeente=round_.gemeente, active=True,
-                                              resident__buurt__wijk=round_.wijk)
-                 .exclude(resident_id__in=have).values_list("resident_id", flat=True))
-    Visit.objects.bulk_create([Visit(round=round_, resident_id=pk) for pk in residents])
-    return len(residents)
-
-
-# --- rounds and assignment -------------------------------------------------------------------------
-
-def _check_wijk(user: User, wijk: Wijk) -> None:
-    """The regisseur manages every wijk of the municipality; a social worker their own wijken."""
-    if not policy.can(user, "visit.manage") or wijk.gemeente_id != user.gemeente_id:
-        raise PermissionDenied(_("U mag de huisbezoeken in deze wijk niet beheren."))
-    if policy.scope(user) != "gemeente" and not user.wijken.filter(pk=wijk.pk).exists():
-        raise PermissionDenied(_("U mag alleen de huisbezoeken in uw eigen wijken beheren."))
-
-
-def get_round(user: User, pk: int) -> VisitRound:
-    """A round the user may manage; VisitRound.DoesNotExist (404) or PermissionDenied (403)."""
-    round_ = policy.visible(user, VisitRound).select_related("wijk").get(pk=pk)
-    _check_wijk(user, round_.wijk)
-    return round_
-
-
-@transaction.atomic
-def create_round(user: User, wijk: Wijk, year: int, starts_on: datetime.date, ends_on: datetime.date) -> VisitRound:
-    """A new round for one wijk and year, with a planned visit for everyone of the register there."""
-    _check_wijk(user, wijk)
-    errors = {}
-    if not 2000 <= int(year) <= 2100:
-        errors["year"] = [_("Kies een jaar van 2000 tot en met 2100.")]
-    elif starts_on.year != int(year):
-        errors["starts_on"] = [_("De ronde begint in het jaar %(year)s.") % {"year": year}]
-    if ends_on < starts_on:
-        errors["ends_on"] = [_("De einddatum ligt vóór de begindatum.")]
-    if not errors and VisitRound.objects.filter(wijk=wijk, year=year).exists():
-        errors["year"] = [_("Er is al een ronde voor %(wijk)s in %(year)s.") % {"wijk": wijk.display_name,
-                                                                              "year": year}]
-    if errors:
-        raise ValidationError(errors)
-    round_ = VisitRound.objects.create(gemeente=wijk.gemeente, wijk=wijk, year=year, starts_on=starts_on,
-                                       ends_on=ends_on, created_by=user)
-    _fill_round(round_)
-    return round_
-
-
-def volunteers_for(round_: VisitRound):
-    """The active volunteer buurtmakers of the round's wijk."""
-    return (User.objects.filter(gemeente=round_.gemeente_id, role__in=policy.roles_with("visit.report"), is_active=True,
-                                wijken=round_.wijk).order_by("username").select_related("visit_capacity"))
-
-
-def capacity_of(volunteer: User) -> int:
-    try:
-        return volunteer.visit_capacity.visits_per_round
-    except VolunteerCapacity.DoesNotExist:
-        return DEFAULT_CAPACITY
-
-
-@transaction.atomic
-def set_capacity(user: User, round_: VisitRound, volunteer: User, visits_per_round) -> VolunteerCapacity:
-    _check_wijk(user, round_.wijk)
-    if volunteer not in volunteers_for(round_):
-        raise ValidationError({"volunteer": [_("Kies een vrijwilliger van deze wijk.")]})
-    try:
-        value = int(visits_per_round)
-        if not 0 <= value <= 200:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise ValidationError({"visits_per_round": [_("Vul een heel getal in van 0 tot en met 200.")]}) from None
-    capacity, _created = VolunteerCapacity.objects.update_or_create(user=volunteer,
-                                                                    defaults={"visits_per_round": value})
-    return capacity
-
-
-@dataclass
-class Assignment:
-    assigned: int
-    unassigned: int
-    volunteers: int
-
-
-@transaction.atomic
-def assign(user: User, round_: VisitRound) -> Assignment:
-    """Give the round's unassigned open visits to the wijk's volunteers, each within their capacity.
-
-    Visits are taken in address order, so a volunteer gets neighbouring addresses. Visits assigned
-    to someone who is no longer a volunteer of the wijk are given out again.
-    """
-    _check_wijk(user, round_.wijk)
-    round_ = VisitRound.objects.select_for_update().get(pk=round_.pk)
-    volunteers = list(volunteers_for(round_))
-    open_visits = round_.visits.filter(status__in=OPEN)
-    open_visits.exclude(volunteer__in=volunteers).exclude(volunteer=None).update(volunteer=None)
-    load = dict(round_.visits.exclude(volunteer=None).values_list("volunteer").annotate(n=Count("pk")))
-    todo = list(open_visits.filter(volunteer=None).order_by("resident__buurt__code", "resident__postcode",
-                                                            "resident__house_number", "pk"))
-    assigned = 0
-    for volunteer in volunteers:
-        room = max(capacity_of(volunteer) - load.get(volunteer.pk, 0), 0)
-        batch, todo = todo[:room], todo[room:]
-        for visit in batch:
-            visit.volunteer = volunteer
-        Visit.objects.bulk_update(batch, ["volunteer"])
-        assigned += len(batch)
-    return Assignment(assigned=assigned, unassigned=len(todo), volunteers=len(volunteers))
-
-
-def round_summary(user: User, round_: VisitRound) -> dict:
-    """Counts per status and per volunteer (no resident data)."""
-    visits = round_.visits.all()
-    by_status = dict(visits.values_list("status").annotate(n=Count("pk")))
-    per_volunteer = dict(visits.exclude(volunteer=None).values_list("volunteer").annotate(n=Count("pk")))
-    volunteers = [{"user": v, "capacity": capacity_of(v), "assigned": per_volunteer.get(v.pk, 0)}
-                  for v in volunteers_for(round_)]
-    return {"total": visits.count(), "unassigned": visits.filter(volunteer=None, status__in=OPEN).count(),
-            "by_status": [(label, by_status.get(value, 0)) for value, label in VisitStatus.choices],
-            "volunteers": volunteers}
-
-
-# --- letters ---------------------------------------------------------------------------------------
-
-def _streets(visits) -> dict[tuple[str, int], str]:
-    postcodes = {v.resident.postcode for v in visits}
-    ranges = list(PostcodeRange.objects.filter(postcode__in=postcodes))
-    out = {}
-    for visit in visits:
-        r = visit.resident
-        out[(r.postcode, r.house_number)] = next(
-            (x.street for x in ranges if x.postcode == r.postcode and r.house_number and x.contains(r.house_number)),
-            "")
-    return out
-
-
-def letters(user: User, round_: VisitRound, *, route: str = "") -> list[dict]:
-    """The invitation letter list: one entry per resident the user may see, logged as an export."""
-    visits = list(policy.visible(user, Visit).filter(round=round_).select_related("resident", "volunteer"))
-    streets = _streets(visits)
-    rows = []
-    for visit in visits:
-        r = visit.resident
-        number = f"{r.house_number or ''}{(' ' + r.house_number_addition) if r.house_number_addition else ''}"
-        street = streets.get((r.postcode, r.house_number), "")
-        rows.append({"name": r.name, "address": f"{street} {number}".strip(),
-                     "postcode": f"{r.postcode[:4]} {r.postcode[4:]}" if r.postcode else "",
-                     "place": round_.gemeente.name, "volunteer": visit.volunteer.get_full_name()
-                     or visit.volunteer.username if visit.volunteer else ""})
-    if visits:
-        accesslog.record(actor=user, action=AccessAction.EXPORT, records=[v.resident for v in visits],
-                         purpose=Purpose.HUISBEZOEK, route=route)
-    return rows
-
-
-LETTER_COLUMNS = ("name", "address", "postcode", "place", "volunteer")
-
-
-def letters_rows(rows: list[dict]) -> list[list]:
-    """The letter list as a table (header first); the export guards every cell (core.tabular)."""
-    return [["naam", "adres", "postcode", "plaats", "vrijwilliger"], *([row[k] for k in LETTER_COLUMNS]
-                                                                          for row in rows)]
-
-
-def letters_csv(rows: list[dict]) -> str:
-    return tabular.write_csv(letters_rows(rows))
-
-
-def letters_pdf(round_: VisitRound, rows: list[dict]) -> bytes:
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
-    html = render_to_string("vinden/visits/letters_pdf.html", {"round": round_, "rows": rows,
-                                                               "today": timezone.localdate()})
-    return HTML(string=html).write_pdf()
-
-
-# --- the volunteer's list and the report -----------------------------------------------------------
-
-def my_visits(volunteer: User, *, year: int | None = None, route: str = "") -> list[Visit]:
-    """The volunteer's visits of this year: open ones first. Logged as views of the residents shown."""
-    year = year or timezone.localdate().year
-    visits = list(policy.visible(volunteer, Visit).filter(round__year=year, volunteer=volunteer)
-                  .select_related("resident", "round__wijk"))
-    visits.sort(key=lambda v: (not v.is_open, v.resident.postcode, v.resident.house_number or 0))
-    streets = _streets(visits)
-    for visit in visits:
-        visit.street = streets.get((visit.resident.postcode, visit.resident.house_number), "")
-    if visits:
-        accesslog.record(actor=volunteer, action=AccessAction.VIEW, records=[v.resident for v in visits],
-                         purpose=Purpose.HUISBEZOEK, route=route)
-    return visits
-
-
-def get_visit(user: User, pk: int, *, route: str = "") -> Visit:
-    """One visit the user may see (Visit.DoesNotExist otherwise), logged as a view."""
-    visit = policy.visible(user, Visit).select_related("resident", "round__wijk").get(pk=pk)
-    visit.street = _streets([visit]).get((visit.resident.postcode, visit.resident.house_number), "")
-    accesslog.record(actor=user, action=AccessAction.VIEW, records=[visit.resident], purpose=Purpose.HUISBEZOEK,
-                     route=route)
-    return visit
-
-
-def clean_answers(answers) -> list[str | None]:
-    """Answers to items 3, 4, 7, 8, 9, 10, as a dict {item: answer} or a list of six; '' = not answered."""
-    if answers is None:
-        answers = {}
-    if isinstance(answers, (list, tuple)):
-        if len(answers) != len(DJG6_ITEMS):
-            raise ValidationError({"answers": [_("Geef zes antwoorden.")]})
-        answers = dict(zip(DJG6_ITEMS, answers, strict=True))
-    errors, out = {}, []
-    for item in DJG6_ITEMS:
-        value = answers.get(item, answers.get(str(item), answers.get(f"djg_{item}")))
-        if value in (None, ""):
-            out.append(None)
-            continue
-        if str(value).strip().lower() not in ANSWERS:
-            errors[f"djg_{item}"] = [_("Kies ja, min of meer of nee.")]
-            continue
-        try:
-            out.append(normalise_answer(str(value).strip().lower(), f"djg_{item}"))
-        except InvalidAnswer:
-            errors[f"djg_{item}"] = [_("Kies ja, min of meer of nee.")]
-    if errors:
-        raise ValidationError(errors)
-    return out
-
-
-@dataclass
-class ReportResult:
-    visit: Visit
-    signal_created: bool
-
-
-@transaction.atomic
-def report_visit(volunteer: User, visit_id: int, status: str, *, answers=None, wishes: str = "",
-                 wants_contact: bool | None = None, route: str = "") -> ReportResult:
-    """Record how a visit went. A visit where the resident wants contact sends a signal to social work."""
-    from samen.vinden.services.signals import submit_signal
-
-    if not policy.can(volunteer, "visit.report"):
-        raise PermissionDenied(_("U mag geen huisbezoeken melden."))
-    visit = policy.visible(volunteer, Visit).select_for_update().select_related("resident", "round").get(pk=visit_id)
-    if visit.status in FINAL:
-        raise ValidationError({"status": [_("Dit bezoek is al gemeld als '%(status)s'.")
-                                          % {"status": visit.get_status_display()}]})
-    if status not in (VisitStatus.NOT_HOME, VisitStatus.DECLINED, VisitStatus.VISITED):
-        raise ValidationError({"status": [_("Kies niet thuis, wil geen bezoek of bezocht.")]})
-    wishes = (wishes or "").strip()
-    errors = {}
-    if len(wishes) > MAX_WISHES:
-        errors["wishes"] = [_("Hoogstens %(n)s tekens.") % {"n": MAX_WISHES}]
-    if status == VisitStatus.VISITED:
-        try:
-            cleaned = clean_answers(answers)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    visit_workflow.WORKFLOW.apply(visit, status, by=volunteer)  # the decision is named after the outcome
-    visit.reported_at = timezone.now()
-    visit.djg6_total = visit.djg6_emotional = visit.djg6_social = None
-    visit.wishes, visit.wants_contact = "", None
-    created = False
-    if status == VisitStatus.VISITED:
-        score = score_djg6(cleaned)
-        if score is not None:
-            visit.djg6_total, visit.djg6_emotional, visit.djg6_social = score.total, score.emotional, score.social
-        visit.wishes, visit.wants_contact = wishes, wants_contact
-        if wants_contact and visit.signal_id is None:
-            visit.signal = _signal_for(visit, volunteer, submit_signal)
-            created = True
-    visit.save()
-    accesslog.record(actor=volunteer, action=AccessAction.CHANGE, records=[visit.resident],
-                     purpose=Purpose.HUISBEZOEK, route=route)
-    return ReportResult(visit=visit, signal_created=created)
-
-
-def _signal_for(visit: Visit, volunteer: User, submit_signal):
-    r = visit.resident
-    text = _("Huisbezoek 75+: de inwoner wil graag contact met sociaal werk.")
-    if visit.wishes:
-        text += "\n" + _("Wat de inwoner graag zou willen:") + " " + visit.wishes
-    data = {"name": r.name, "postcode": r.postcode, "house_number": r.house_number,
-            "house_number_addition": r.house_number_addition, "birth_year": r.birth_year, "age_group": "75+",
-            "phone": r.phone, "email": r.email, "observations": ["75_plus"], "description": text[:MAX_WISHES],
-            "consent": "yes"}
-    return submit_signal(visit.round.gemeente, channel="home_visit", data=data, reporter=volunteer).signal
-
-
-# --- coverage --------------------------------------------------------------------------------------
-
-COVERAGE_COUNTS = ("residents", "visited", "declined", "open", "overdue", "not_in_round")
-
-
-def coverage(user: User, gemeente: Gemeente, year: int, *, today: datetime.date | None = None) -> dict:
-    """Per wijk: residents of 75+ in the register, visits per outcome, open and overdue, and the totals. Counts
-    only. Who may not see the visits themselves (the beleidsadviseur) gets small counts hidden (None), with
-    the cells that would give them back (core.disclosure): residents = visited + declined + open + not in a
-    round, in every wijk and in the totals."""
-    if not policy.can(user, "visit.stats") or gemeente.pk != user.gemeente_id:
-        raise PermissionDenied(_("U mag de voortgang van de huisbezoeken niet zien."))
-    today = today or timezone.localdate()
-    register = dict(RegisterEntry.objects.filter(gemeente=gemeente, active=True)
-                    .values_list("resident__buurt__wijk").annotate(n=Count("pk")))
-    visits = Visit.objects.filter(round__gemeente=gemeente, round__year=year, resident__register_entry__active=True)
-    counts = {}
-    for row in visits.values("round__wijk").annotate(
-            visited=Count("pk", filter=Q(status=VisitStatus.VISITED)),
-            declined=Count("pk", filter=Q(status=VisitStatus.DECLINED)),
-            open=Count("pk", filter=Q(status__in=OPEN)),
-            overdue=Count("pk", filter=Q(status__in=OPEN, round__ends_on__lt=today)),
-            in_round=Count("pk")):
-        counts[row.pop("round__wijk")] = row
-    rounds = {r.wijk_id: r for r in VisitRound.objects.filter(gemeente=gemeente, year=year)}
-    rows = []
-    for wijk in Wijk.objects.filter(gemeente=gemeente).order_by("code"):
-        total = register.get(wijk.pk, 0)
-        c = counts.get(wijk.pk, {"visited": 0, "declined": 0, "open": 0, "overdue": 0, "in_round": 0})
-        in_round = c.pop("in_round")
-        rows.append({"wijk": wijk, "round": rounds.get(wijk.pk), "residents": total, **c,
-                     "not_in_round": max(total - in_round, 0)})
-    totals = {key: sum(r[key] for r in rows) for key in COVERAGE_COUNTS}
-    protected = not policy.can(user, "visit.view")
-    if protected:
-        rows, totals = disclosure.protect(rows, COVERAGE_COUNTS, whole="residents",
-                                          parts=("visited", "declined", "open", "not_in_round"))
-    for row in (*rows, totals):
-        row["share"] = (round(100 * row["visited"] / row["residents"])
-                        if row["visited"] is not None and row["residents"] else None)
-    return {"rows": rows, "totals": totals, "protected": protected}
-
-
-def overdue_visits(user: User, gemeente: Gemeente, year: int, *, today: datetime.date | None = None,
-                   route: str = "") -> list[Visit]:
-    """The overdue visits the user may see by name (none for a role without visit.view), logged as views."""
-    today = today or timezone.localdate()
-    visits = list(policy.visible(user, Visit).filter(round__gemeente=gemeente, round__year=year, status__in=OPEN,
-                                                     round__ends_on__lt=today)
-                  .select_related("resident", "round__wijk", "volunteer"))
-    if visits:
-        accesslog.record(actor=user, action=AccessAction.VIEW, records=[v.resident for v in visits],
-                         purpose=Purpose.HUISBEZOEK, route=route)
-    return visits
+        fill_round(round_)

@@ -1,4 +1,4 @@
-"""Screens of the 75+ home visits. Thin: parse, call samen.vinden.services.visits, render."""
+"""Screens of the 75+ home visits. Thin: parse, call samen.vinden.visits.services, render."""
 
 from __future__ import annotations
 
@@ -9,18 +9,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from samen.core import policy, tabular
-from samen.core.forms import RADIO_CSS, UploadField, UtrechtFormMixin
-from samen.core.models import Wijk
 from samen.core.views.importing import ConfirmImportView, to_preview
 from samen.core.views.mixins import PolicyMixin
-from samen.vinden.services import visits as service
-from samen.vinden.visit_models import MAX_WISHES, Visit, VisitRound, VisitStatus
-from samen.weten.questionnaire import ANSWER_CHOICES, DJG6_QUESTIONS
+from samen.vinden.visits import services as service
+from samen.vinden.visits.forms import CapacityForm, RegisterImportForm, ReportForm, RoundForm
+from samen.vinden.visits.models import Visit, VisitRound
+from samen.weten.questionnaire import DJG6_QUESTIONS
 
 # The six items of the short De Jong Gierveld scale (numbered as in the 11-item scale).
 # The statements and answers are shared with the public self-check.
@@ -31,72 +29,6 @@ def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
     for name, errors in exc.message_dict.items():
         for error in errors:
             form.add_error(name if name in form.fields else None, error)
-
-
-# --- forms -----------------------------------------------------------------------------------------
-
-class RegisterImportForm(UtrechtFormMixin, forms.Form):
-    file = UploadField(label=gettext_lazy("Bestand uit de basisregistratie (CSV of Excel)"),
-                       help_text=gettext_lazy("Kolommen: naam, postcode, huisnummer, geboortedatum; "
-                                              "optioneel toevoeging en adres."))
-    scope = forms.ChoiceField(label=gettext_lazy("Dit bestand bevat"), required=False,
-                              help_text=gettext_lazy("Bevat het bestand één wijk, dan verandert alleen het register "
-                                                     "van die wijk; de andere wijken blijven zoals ze zijn."))
-
-    def __init__(self, *args, gemeente, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.wijken = {w.code: w for w in Wijk.objects.filter(gemeente=gemeente).order_by("code")}
-        self.fields["scope"].choices = [("", _("de hele gemeente"))] + [
-            (code, _("alleen wijk %(wijk)s") % {"wijk": wijk.display_name}) for code, wijk in self.wijken.items()]
-
-    def clean_scope(self):
-        return self.wijken.get(self.cleaned_data.get("scope") or "")
-
-
-class RoundForm(UtrechtFormMixin, forms.Form):
-    wijk = forms.ModelChoiceField(label=gettext_lazy("Wijk"), queryset=Wijk.objects.none())
-    year = forms.IntegerField(label=gettext_lazy("Jaar"), min_value=2000, max_value=2100)
-    starts_on = forms.DateField(label=gettext_lazy("Begint op"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=gettext_lazy("Eindigt op"), widget=forms.DateInput(attrs={"type": "date"}),
-                              help_text=gettext_lazy("Een bezoek dat na deze datum nog open staat, is te laat."))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        wijken = policy.visible(user, Wijk)
-        if policy.scope(user) != "gemeente":
-            wijken = wijken.filter(pk__in=user.wijken.all())
-        self.fields["wijk"].queryset = wijken
-
-
-class CapacityForm(UtrechtFormMixin, forms.Form):
-    volunteer = forms.IntegerField(widget=forms.HiddenInput)
-    visits_per_round = forms.IntegerField(label=gettext_lazy("Bezoeken per ronde"), min_value=0, max_value=200)
-
-
-class ReportForm(UtrechtFormMixin, forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Hoe ging het?"), widget=forms.RadioSelect,
-        choices=[(VisitStatus.VISITED, gettext_lazy("Bezocht")), (VisitStatus.NOT_HOME, gettext_lazy("Niet thuis")),
-                 (VisitStatus.DECLINED, gettext_lazy("Wil geen bezoek"))],
-        error_messages={"required": gettext_lazy("Kies hoe het bezoek ging.")})
-    wishes = forms.CharField(label=gettext_lazy("Wat zou de inwoner graag willen?"), required=False,
-                             max_length=MAX_WISHES, widget=forms.Textarea(attrs={"rows": 3}))
-    wants_contact = forms.ChoiceField(
-        label=gettext_lazy("Wil de inwoner contact met sociaal werk?"), widget=forms.RadioSelect, required=False,
-        choices=[("ja", gettext_lazy("Ja, geef een signaal door")), ("nee", gettext_lazy("Nee"))])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for item, question in DJG6_QUESTIONS.items():
-            self.fields[f"djg_{item}"] = forms.ChoiceField(label=question, choices=ANSWER_CHOICES, required=False,
-                                                           widget=forms.RadioSelect)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs["class"] = RADIO_CSS
-        self.fields["wishes"].widget.attrs["class"] = "utrecht-textarea utrecht-textarea--html-textarea"
-
-    def djg_fields(self):
-        return [self[f"djg_{item}"] for item in DJG6_QUESTIONS]
 
 
 # --- the register ----------------------------------------------------------------------------------
@@ -111,7 +43,7 @@ class RegisterImportView(PolicyMixin, FormView):
     form_class = RegisterImportForm
 
     def get_context_data(self, **kwargs):
-        from samen.vinden.visit_models import RegisterEntry
+        from samen.vinden.visits.models import RegisterEntry
 
         count = RegisterEntry.objects.filter(gemeente=self.request.user.gemeente_id, active=True).count()
         return {**super().get_context_data(**kwargs), "register_count": count}
