@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from samen.core import states
 from samen.core.models import Organisation
-from samen.kwaliteit import manage_forms
+from samen.kwaliteit.forms import initial_from
 from samen.kwaliteit.models import Activity
 from samen.kwaliteit.review import VersionStatus
 from samen.kwaliteit.services import catalogue
@@ -47,7 +47,7 @@ def test_a_provider_cannot_put_its_withdrawn_activity_back(client_as, demo_user,
 
 def test_approving_a_new_version_of_a_withdrawn_activity_republishes_it(demo_user, meal):
     catalogue.withdraw(demo_user("regisseur"), meal)
-    raw = {**manage_forms.initial_from(meal), "description": "Weer elke maand."}
+    raw = {**initial_from(meal), "description": "Weer elke maand."}
     version = catalogue.submit(demo_user("aanbieder"), raw, activity=meal)
     catalogue.decide(version, demo_user("regisseur"), "approve")
     meal.refresh_from_db()
