@@ -832,3 +832,15 @@ def test_effective_n_is_kish_over_the_valid_rows(rows):
         else:
             assert cell.effective_n == pytest.approx(math.fsum(weights) ** 2 / math.fsum(w * w for w in weights))
             assert cell.effective_n <= cell.n + 1e-9
+
+
+def test_the_estimates_package_stays_framework_free():
+    """samen.weten.estimates (every module of the package) imports neither Django nor DRF."""
+    import subprocess
+    import sys
+
+    code = ("import pkgutil, sys, importlib, samen.weten.estimates as e\n"
+            "for m in pkgutil.iter_modules(e.__path__): importlib.import_module(f'samen.weten.estimates.{m.name}')\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'rest_framework'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

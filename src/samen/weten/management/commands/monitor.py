@@ -172,7 +172,7 @@ class Command(BaseCommand):
     help = (
         "Survey estimates for the loneliness monitor. 'monitor estimate FILE --by area_code,year' writes the "
         "weighted share, n and 95% interval of each DJG-11 indicator per cell as CSV; see docs in "
-        "samen/weten/estimates.py."
+        "samen/weten/estimates/."
     )
 
     def add_arguments(self, parser):
