@@ -10,7 +10,7 @@ The public names are re-exported here, so callers may write ``from samen.vinden.
 """
 
 from samen.vinden.visits.services.coverage import COVERAGE_COUNTS, coverage, overdue_visits
-from samen.vinden.visits.services.letters import LETTER_COLUMNS, letters, letters_csv, letters_pdf, letters_rows
+from samen.vinden.visits.services.letters import LETTER_COLUMNS, letters, letters_pdf, letters_rows
 from samen.vinden.visits.services.register import (
     MIN_AGE,
     PREVIEW_NAMES,
@@ -42,7 +42,7 @@ __all__ = [
     "COVERAGE_COUNTS", "FINAL", "LETTER_COLUMNS", "MIN_AGE", "OPEN", "PREVIEW_NAMES", "REGISTER_IMPORT",
     "Assignment", "RegisterImportReport", "RegisterPlan", "ReportResult",
     "apply_register_plan", "assign", "capacity_of", "clean_answers", "confirm_register_import", "coverage",
-    "create_round", "fill_round", "get_round", "get_visit", "import_register", "letters", "letters_csv",
+    "create_round", "fill_round", "get_round", "get_visit", "import_register", "letters",
     "letters_pdf", "letters_rows", "my_visits", "overdue_visits", "plan_register", "register_fingerprint",
     "report_visit", "round_summary", "set_capacity", "stage_register_plan", "volunteers_for",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from samen.core import accesslog, policy, tabular
+from samen.core import accesslog, policy
 from samen.core.models import (
     AccessAction,
     PostcodeRange,
@@ -55,10 +55,6 @@ def letters_rows(rows: list[dict]) -> list[list]:
     """The letter list as a table (header first); the export guards every cell (core.tabular)."""
     return [["naam", "adres", "postcode", "plaats", "vrijwilliger"], *([row[k] for k in LETTER_COLUMNS]
                                                                           for row in rows)]
-
-
-def letters_csv(rows: list[dict]) -> str:
-    return tabular.write_csv(letters_rows(rows))
 
 
 def letters_pdf(round_: VisitRound, rows: list[dict]) -> bytes:
