@@ -51,6 +51,8 @@ class CapacityForm(UtrechtFormMixin, forms.Form):
     visits_per_round = forms.IntegerField(label=gettext_lazy("Bezoeken per ronde"), min_value=0, max_value=200)
 
 
+# The six items of the short De Jong Gierveld scale (numbered as in the 11-item scale); the statements
+# and answers are shared with the public self-check.
 class ReportForm(UtrechtFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Hoe ging het?"), widget=forms.RadioSelect,

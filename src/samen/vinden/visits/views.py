@@ -20,10 +20,6 @@ from samen.vinden.visits.forms import CapacityForm, RegisterImportForm, ReportFo
 from samen.vinden.visits.models import Visit, VisitRound
 from samen.weten.questionnaire import DJG6_QUESTIONS
 
-# The six items of the short De Jong Gierveld scale (numbered as in the 11-item scale).
-# The statements and answers are shared with the public self-check.
-
-
 
 def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
     for name, errors in exc.message_dict.items():
