@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from samen.core.api import tokens
 from samen.core.api import views as core
 from samen.core.api.permissions import PUBLIC
 from samen.kwaliteit import api_hsds as hsds
@@ -45,6 +46,9 @@ urlpatterns = [
     path("docs/", SwaggerView.as_view(), name="docs"),
     path("redoc/", RedocView.as_view(), name="redoc"),
     path("me/", core.MeView.as_view(), name="me"),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="auth-logout-all"),
+    path("auth/tokens/", tokens.TokenListView.as_view(), name="auth-token-list"),
     path("address-lookup/", core.AddressLookupView.as_view(), name="address-lookup"),
     path("monitor/figures/", FiguresView.as_view(), name="monitor-figures"),
     # Open Referral HSDS 3.0 (kwaliteit.api_hsds): paths as the HSDS API specification names them.
