@@ -91,7 +91,8 @@ def test_the_api_logs_a_signal_read_with_its_resident(personal_data, client_as, 
     assert response.status_code == 200 and response.json()["description"] == SIGNAL_TEXT
     entries = AccessLogEntry.objects.filter(actor=demo_user("sociaalwerker"), route="api:signal-detail")
     assert {(e.record_type, e.record_id, e.action, e.purpose) for e in entries} == {
-        ("vinden.signal", str(signal.pk), "view", "triage"), ("core.resident", str(signal.resident_id), "view", "triage")}
+        ("vinden.signal", str(signal.pk), "view", "triage"),
+        ("core.resident", str(signal.resident_id), "view", "triage")}
 
 
 def test_a_refused_read_logs_nothing(personal_data, client_as):
@@ -121,8 +122,8 @@ def test_api_answers_with_a_token_or_key_and_form_answers_are_not_cached(hilvers
     from samen.core.models import Organisation
 
     key = apikeys.issue(Organisation.objects.filter(gemeente=hilversum).first())
-    response = Client().post(reverse("api:signal-list"), '{"postcode": "1211BJ", "description": "Post blijft liggen."}', content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Api-Key {key}")
+    response = Client().post(reverse("api:signal-list"), '{"postcode": "1211BJ", "description": "Post blijft liggen."}',
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Api-Key {key}")
     assert response.status_code == 201 and "no-store" in response["Cache-Control"]
     answer = Client().post("/zorgen-om-iemand/", {"description": "Mijn buurvrouw Truus ziet niemand meer."})
     assert "no-store" in answer["Cache-Control"]
