@@ -125,6 +125,7 @@ class SignalViewSet(viewsets.ViewSet):
     authentication_classes = [ApiKeyAuthentication, *viewsets.ViewSet.authentication_classes]
     permission_classes = [IntakePermission]
     parser_classes = [JSONParser]  # application/json only, as the docs say; anything else is a 415
+    pagination_class = Pagination  # the list pages itself; this tells the schema so
     lookup_value_regex = r"[0-9]+"  # '3abc', '1e0' or 'null' is an unknown address (404), not a 500
     queryset = Signal.objects.none()
 
