@@ -46,21 +46,32 @@ ERRORS = {
 TIME_PATTERN = r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
 
 
+def _relax(result):
+    """A time without offset (as DRF writes it: JSON Schema's "time" needs one), and a URL or e-mail address
+    that may be blank (as on the models)."""
+    if not isinstance(result, dict):
+        return result
+    if result.get("format") == "time":
+        result = {**result, "pattern": TIME_PATTERN}
+        del result["format"]
+    elif result.get("format") in {"uri", "email"}:
+        result = {**result}
+        result["anyOf"] = [{"format": result.pop("format")}, {"maxLength": 0}]
+    return result
+
+
 class SamenAutoSchema(AutoSchema):
     """The schema as the API answers: an operation that anyone may call (capability PUBLIC) without required
     authentication, a blank URL or e-mail field as possibly empty, a time as DRF writes it (no offset)."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        result = super()._map_serializer_field(field, direction, bypass_extensions)
-        if not isinstance(result, dict):
-            return result
-        if result.get("format") == "time":  # JSON Schema's "time" needs an offset; DRF writes 09:30:00
-            result = {**result, "pattern": TIME_PATTERN}
-            del result["format"]
-        elif result.get("format") in {"uri", "email"} and (getattr(field, "allow_blank", False) or field.read_only):
-            result = {**result}
-            result["anyOf"] = [{"format": result.pop("format")}, {"maxLength": 0}]
-        return result
+        return _relax(super()._map_serializer_field(field, direction, bypass_extensions))
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        relaxed = _relax(schema)
+        schema.clear()
+        schema.update(relaxed)
 
     def get_auth(self):
         auth = super().get_auth()
