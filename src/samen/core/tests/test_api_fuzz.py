@@ -22,11 +22,19 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def no_rate_limits(monkeypatch):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from rest_framework.settings import api_settings
 
     # The run sends hundreds of requests from one address in a minute; the rate limits are tested elsewhere.
     for scope in ("anon", "user", "apikey"):
         monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, scope, "1000000/minute")
+    # As Django's test client does: the WSGI app must not close the test's database connection after a request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 # Examples per operation: valid input, and input the schema forbids (odd ids, NUL bytes, wrong types).
