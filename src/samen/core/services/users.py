@@ -10,6 +10,8 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -137,9 +139,6 @@ def issue_token(user) -> tuple[AuthToken, str]:
 
 def active_tokens(user):
     """The user's tokens that have not expired, newest first."""
-    from django.db.models import Q
-    from django.utils import timezone
-
     return AuthToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()), user=user) \
         .order_by("-created")
 
