@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from samen.core import registry
+from samen.core.api import tokens
 from samen.core.api import views as core
 from samen.core.api.permissions import PUBLIC
 
@@ -45,6 +46,9 @@ urlpatterns = [
     path("docs/", SwaggerView.as_view(), name="docs"),
     path("redoc/", RedocView.as_view(), name="redoc"),
     path("me/", core.MeView.as_view(), name="me"),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="auth-logout-all"),
+    path("auth/tokens/", tokens.TokenListView.as_view(), name="auth-token-list"),
     path("address-lookup/", core.AddressLookupView.as_view(), name="address-lookup"),
     *block_paths,
     *router.urls,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler400 = "samen.core.views.errors.bad_request"
 handler403 = "samen.core.views.errors.permission_denied"
 handler404 = "samen.core.views.errors.not_found"
 handler500 = "samen.core.views.errors.server_error"

@@ -1,8 +1,14 @@
-"""Request middleware: security headers Django does not set, and the second-factor gate."""
+"""Request middleware: security headers Django does not set, the second-factor gate, the input guard
+(no NUL bytes, no body over the limit) and no caching of answers that may hold personal data."""
 
 from __future__ import annotations
 
-from django.shortcuts import redirect
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
@@ -85,3 +91,92 @@ def _resolve(path):
         return resolve(path)
     except Resolver404:
         return None
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+class InputGuardMiddleware:
+    """Refuse, before any view, input that no view can store: a NUL byte in the path, the query string or a
+    posted form field (PostgreSQL refuses NUL in text, SQLite keeps it), and a body over the limit.
+
+    The API answers problem+json (400, 413), pages the Dutch error page. A JSON body is checked by the API's
+    parser (samen.core.api.parsers), which also limits the nesting.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.translation import gettext as _
+
+        if b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
+            return self._refuse(request, 400, _("Het adres bevat een ongeldig teken (NUL)."))
+        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            if self._too_big(request):
+                return self._refuse(request, 413, _("Het verzoek is te groot (meer dan %(size)d kB).")
+                                    % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024})
+            if _is_form(request):
+                try:
+                    fields = request.POST
+                except RequestDataTooBig:
+                    return self._refuse(request, 413, _("Het verzoek is te groot."))
+                except TooManyFieldsSent:
+                    return self._refuse(request, 400, _("Het formulier heeft te veel velden."))
+                except MultiPartParserError:
+                    return self._refuse(request, 400, _("Het formulier kan niet worden gelezen."))
+                if any("\x00" in key or any("\x00" in value for value in fields.getlist(key)) for key in fields):
+                    return self._refuse(request, 400, _("Een veld bevat een ongeldig teken (NUL)."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _too_big(request) -> bool:
+        """A body that is not a file upload and is longer than Django will read (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is None or request.content_type == "multipart/form-data":
+            return False  # uploads stream to disk; their own size limits apply
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        return length > limit
+
+    @staticmethod
+    def _refuse(request, status: int, detail: str):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        from samen.core.api.problems import TITLES
+
+        title = str(TITLES.get(status, _("Ongeldige invoer")))
+        if _is_api(request):
+            response = JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
+                                    status=status, content_type="application/problem+json")
+        else:
+            response = render(request, "core/error.html", {"title": title, "message": detail}, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _is_form(request) -> bool:
+    return request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class NoStoreMiddleware:
+    """Answers that may hold personal data are never stored by a browser or proxy: every answer to a logged-in
+    user or to a request with credentials (token, API key), every answer to a form or API write (it may echo
+    what was typed), and every download."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if ((user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+                or request.method not in {"GET", "HEAD", "OPTIONS"}
+                or response.get("Content-Disposition", "").startswith("attachment")):
+            response["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response

@@ -28,4 +28,5 @@ urlpatterns = [
     path("beheer/gebruikers/nieuw/", users.UserCreateView.as_view(), name="user_create"),
     path("beheer/gebruikers/<int:pk>/", users.UserUpdateView.as_view(), name="user_update"),
     path("wachtwoord/", users.PasswordChangeView.as_view(), name="password_change"),
+    path("api-tokens/", auth.TokenListView.as_view(), name="token_list"),
 ]

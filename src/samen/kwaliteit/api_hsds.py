@@ -30,7 +30,8 @@ SCHEMA_BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/
 
 
 class PageQuery(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1, default=1, help_text="Page number, from 1.")
+    page = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000, default=1,
+                                    help_text="Page number, from 1.")  # bounded: a huge offset is a 500 in SQLite
     per_page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PER_PAGE, default=50,
                                         help_text=f"Results per page (at most {MAX_PER_PAGE}).")
 

@@ -17,10 +17,12 @@ from rest_framework.response import Response
 
 from samen.core import policy
 from samen.core.api.pagination import Pagination
+from samen.core.api.parsers import JSONParser, require_json
 from samen.core.api.permissions import PolicyPermission
 from samen.core.models import Organisation, User
 from samen.vinden import checklist, workflow
 from samen.vinden.models import AgeGroup, ApiKey, Consent, Signal
+from samen.vinden.reads import log_signals_read, read_signal
 from samen.vinden.services import apikeys
 from samen.vinden.services import signals as service
 
@@ -138,6 +140,9 @@ class SignalViewSet(viewsets.ViewSet):
                     "triage": "signal.triage"}
     authentication_classes = [ApiKeyAuthentication, *viewsets.ViewSet.authentication_classes]
     permission_classes = [IntakePermission]
+    parser_classes = [JSONParser]  # application/json only, as the docs say; anything else is a 415
+    pagination_class = Pagination  # the list pages itself; this tells the schema so
+    lookup_value_regex = r"[0-9]+"  # '3abc', '1e0' or 'null' is an unknown address (404), not a 500
     queryset = Signal.objects.none()
 
     @classmethod
@@ -156,9 +161,14 @@ class SignalViewSet(viewsets.ViewSet):
                 return super().dispatch(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require_json(request)
+
     def handle_exception(self, exc):
         if isinstance(exc, exceptions.UnsupportedMediaType):
-            exc = exceptions.ValidationError({"Content-Type": [_("Stuur de melding als application/json.")]})
+            exc = exceptions.UnsupportedMediaType(exc.detail.get("media_type", "") if isinstance(exc.detail, dict)
+                                                  else "", detail=_("Stuur de melding als application/json."))
         return super().handle_exception(exc)
 
     @extend_schema(request=SignalInSerializer, responses={201: SignalOutSerializer, 422: None},
@@ -197,12 +207,13 @@ class SignalViewSet(viewsets.ViewSet):
         if wijk:
             signals = signals.filter(wijk__code=wijk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(signals, request, view=self)
+        page = paginator.paginate_queryset(signals.select_related("resident"), request, view=self)
+        log_signals_read(request.user, page, route=request.resolver_match.view_name)
         return paginator.get_paginated_response(SignalSerializer(page, many=True).data)
 
     @extend_schema(responses=SignalSerializer)
     def retrieve(self, request, pk=None):
-        return Response(SignalSerializer(policy.visible(request.user, Signal).get(pk=pk)).data)
+        return Response(SignalSerializer(read_signal(request.user, pk, route=request.resolver_match.view_name)).data)
 
     @extend_schema(request=TriageSerializer, responses=SignalSerializer)
     @action(detail=True, methods=["post"])

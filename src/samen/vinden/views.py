@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samen.core import accesslog, policy
-from samen.core.models import AccessAction, Organisation, Purpose, Wijk
+from samen.core import policy
+from samen.core.models import Organisation, Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden import scopes, workflow
 from samen.vinden.forms import ConcernForm, SelfForm, StaffSignalForm, TriageForm, VolunteerSignalForm
 from samen.vinden.models import Channel, Signal
+from samen.vinden.reads import log_signals_read
 from samen.vinden.services import signals as service
 
 PUBLIC_LIMIT = 5  # submissions per address per hour
@@ -155,9 +156,7 @@ class SignalDetailView(PolicyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         signal = self._signal()
-        if signal.resident_id:
-            accesslog.record(actor=self.request.user, action=AccessAction.VIEW, records=[signal.resident],
-                             purpose=Purpose.TRIAGE, route=self.route_name())
+        log_signals_read(self.request.user, [signal], route=self.route_name())
         return {**super().get_context_data(**kwargs), "signal": signal,
                 "form": kwargs.get("form") or (self._form(signal) if policy.can(self.request.user, "signal.triage")
                                                else None),

@@ -92,6 +92,7 @@ class ResidentViewSet(viewsets.ViewSet):
     capabilities = {"list": "resident.view", "retrieve": "resident.view", "create": "resident.create",
                     "partial_update": "resident.change", "destroy": "resident.delete"}
     serializer_class = s.ResidentSerializer
+    pagination_class = Pagination  # the list pages itself; this tells the schema so
     queryset = Resident.objects.none()  # for the schema; the data comes from the service
 
     def _route(self):

@@ -1,4 +1,8 @@
-"""The one write path for user accounts, used by the beheerder's screens."""
+"""The one write path for user accounts (the beheerder's screens, the own password change, `samen token`).
+
+Every change that should end a user's access also ends their API tokens here: a password change or
+reset, a second-factor reset, and deactivation.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from samen.core import policy
 from samen.core.models import Organisation, User, Wijk
@@ -68,6 +75,8 @@ def change_user(actor, pk, data: dict) -> User:
     user.full_clean()
     user.save()
     user.wijken.set(wijken)
+    if not user.is_active:
+        end_tokens(user)
     return user
 
 
@@ -78,6 +87,7 @@ def reset_second_factor(actor, pk) -> User:
     user = policy.visible(actor, User).get(pk=pk)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    end_tokens(user)
     return user
 
 
@@ -88,4 +98,71 @@ def reset_password(actor, pk) -> tuple[User, str]:
     password = new_password()
     user.set_password(password)
     user.save(update_fields=["password"])
+    end_tokens(user)
     return user, password
+
+
+@transaction.atomic
+def change_own_password(user, form) -> User:
+    """The user's own password change (a validated SetPasswordForm/PasswordChangeForm): ends their tokens."""
+    form.save()
+    end_tokens(user)
+    return user
+
+
+# --- API tokens -------------------------------------------------------------------------------------------
+
+
+class TokenRefused(Exception):
+    """A token may not be issued to this user (inactive, or the second factor is missing)."""
+
+
+def has_confirmed_second_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def may_hold_token(user) -> bool:
+    """A user who sees personal data holds a token only with a confirmed second factor (also after a reset)."""
+    return user.is_active and (not policy.sees_personal_data(user) or has_confirmed_second_factor(user))
+
+
+@transaction.atomic
+def issue_token(user) -> tuple[AuthToken, str]:
+    """A new API token for ``user``. Returns the stored record and the token, which is shown only once."""
+    if not user.is_active:
+        raise TokenRefused(_("Dit account is uitgeschakeld."))
+    if not may_hold_token(user):
+        raise TokenRefused(_("Deze gebruiker ziet persoonsgegevens en heeft nog geen tweede factor ingesteld. "
+                             "Laat de gebruiker eerst inloggen en een authenticator-app koppelen."))
+    return AuthToken.objects.create(user=user)
+
+
+def active_tokens(user):
+    """The user's tokens that have not expired, newest first."""
+    return AuthToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()), user=user) \
+        .order_by("-created")
+
+
+def end_tokens(user) -> int:
+    """End every API token of ``user``. Returns how many were ended."""
+    deleted, _by_model = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def end_token(user, token_key: str) -> bool:
+    """End one of the user's own tokens, named by its prefix (token_key). False if there is none."""
+    deleted, _by_model = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return bool(deleted)
+
+
+def revoke_tokens(*, username: str | None = None, token_key: str | None = None) -> int:
+    """For the command line: end all tokens of a user, or the one token with this prefix."""
+    tokens = AuthToken.objects.all()
+    if username:
+        tokens = tokens.filter(user__username=username)
+    if token_key:
+        tokens = tokens.filter(token_key=token_key)
+    if not (username or token_key):
+        raise ValueError("name a user or a token")
+    deleted, _by_model = tokens.delete()
+    return deleted

@@ -1,19 +1,25 @@
-"""Login with a password, then a second factor (TOTP) for everyone who can see personal data."""
+"""Login with a password, then a second factor (TOTP) for everyone who can see personal data; the user's
+own API tokens."""
 
 from __future__ import annotations
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
+from django.views.generic import TemplateView
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samen.core import loginlimit, policy
 from samen.core.forms import LoginForm, TokenForm
+from samen.core.services import users
+from samen.core.views.mixins import PolicyMixin
 
 
 def _safe_next(request, default="core:home") -> str:
@@ -121,3 +127,25 @@ def _base32(key: bytes) -> str:
     import base64
 
     return base64.b32encode(key).decode().rstrip("=")
+
+
+class TokenListView(PolicyMixin, TemplateView):
+    """The user's own API tokens (prefix, made, valid until), each with a button to end it."""
+
+    template_name = "core/token_list.html"
+    http_method_names = ["get", "post"]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "tokens": users.active_tokens(self.request.user)}
+
+    def post(self, request):
+        prefix = request.POST.get("prefix", "")
+        if request.POST.get("all"):
+            ended = users.end_tokens(request.user)
+            messages.success(request, ngettext("%(count)d token is beëindigd.", "%(count)d tokens zijn beëindigd.",
+                                               ended) % {"count": ended})
+        elif prefix and users.end_token(request.user, prefix):
+            messages.success(request, _("Het token is beëindigd. Wie het nog gebruikt, krijgt geen toegang meer."))
+        else:
+            messages.error(request, _("U heeft geen actief token met dit begin."))
+        return redirect("core:token_list")

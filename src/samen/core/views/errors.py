@@ -10,6 +10,14 @@ def _problem(status: int, title: str, detail: str) -> JsonResponse:
                         status=status, content_type="application/problem+json")
 
 
+def bad_request(request, exception=None):
+    """A request Django refused before any view (a body over the limit, too many fields, a bad header)."""
+    if request.path.startswith("/api/"):
+        return _problem(400, _("Ongeldige invoer"), _("Dit verzoek kan niet worden gelezen."))
+    return render(request, "core/error.html", {"title": _("Ongeldig verzoek"),
+                  "message": _("Dit verzoek kan niet worden gelezen. Ga terug en probeer het opnieuw.")}, status=400)
+
+
 def permission_denied(request, exception=None):
     if request.path.startswith("/api/"):
         return _problem(403, _("Geen toegang"), _("U heeft geen toegang tot dit onderdeel."))

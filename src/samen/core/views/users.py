@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -102,5 +103,8 @@ class PasswordChangeView(PolicyMixin, auth_views.PasswordChangeView):
     http_method_names = ["get", "post"]
 
     def form_valid(self, form):
+        # The service saves the password and ends the user's API tokens; Django then keeps this session.
+        service.change_own_password(self.request.user, form)
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Uw wachtwoord is gewijzigd."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())

@@ -79,10 +79,15 @@ def test_bad_input_names_the_field_and_stores_nothing(postnl_key, body, field):
     assert Signal.objects.count() == before
 
 
-def test_a_wrong_content_type_is_a_clear_400(postnl_key):
-    response = Client().post(reverse("api:signal-list"), "postcode=1211AB", content_type="text/plain",
-                             HTTP_AUTHORIZATION=f"Api-Key {postnl_key}")
-    assert response.status_code == 400 and "Content-Type" in response.json()["errors"]
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_wrong_content_type_is_a_clear_415(postnl_key, content_type):
+    before = Signal.objects.count()
+    client, url, auth = Client(), reverse("api:signal-list"), {"HTTP_AUTHORIZATION": f"Api-Key {postnl_key}"}
+    response = client.post(url, {"postcode": "1211AB"}, **auth) if content_type == "multipart/form-data" else \
+        client.generic("POST", url, "postcode=1211AB", content_type=content_type, **auth)
+    assert response.status_code == 415 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Stuur de melding als application/json."
+    assert Signal.objects.count() == before
 
 
 def test_without_postcode_it_goes_to_the_central_queue(postnl_key, client_as):
