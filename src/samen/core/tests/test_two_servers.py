@@ -62,8 +62,11 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> None:
 @pytest.fixture
 def servers(tmp_path, hilversum):
     environment = _environment(tmp_path)
+    # Each server collects its static files into a folder of its own, as two hosts would (two collectstatic
+    # runs into one folder race): the database is what they share.
     started = [subprocess.Popen([SAMEN, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
-                                env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                                env={**environment, "SAMEN_DATA_DIR": str(tmp_path / f"data-{port}")},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
                for port in PORTS]
     try:
         for port, server in zip(PORTS, started, strict=True):
