@@ -28,6 +28,8 @@ class Wave(models.Model):
     name = models.CharField(_("naam"), max_length=150)
     has_strata = models.BooleanField(_("gestratificeerd ontwerp"), default=False)
     file_name = models.CharField(_("bestand"), max_length=255, blank=True)
+    mapping = models.TextField(_("koppelbestand"), blank=True,
+                               help_text=_("Het koppelbestand (YAML) van de laatste import van deze meting."))
     respondent_count = models.PositiveIntegerField(_("aantal respondenten"), default=0)
     imported_at = models.DateTimeField(_("ingelezen op"), auto_now=True)
     imported_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

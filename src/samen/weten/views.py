@@ -8,18 +8,21 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from samen.core import policy, tabular
 from samen.core.models import Wijk
+from samen.core.views.importing import ConfirmImportView, to_preview
 from samen.core.views.mixins import PolicyMixin
 from samen.weten.forms import SurveyImportForm, TargetForm
 from samen.weten.models import Indicator, Target, Wave
-from samen.weten.services import factsheet, monitor, targets
+from samen.weten.services import factsheet, monitor, survey_preview, targets
 from samen.weten.services.charts import chart_context
-from samen.weten.services.survey_import import MappingError, SurveyMapping, import_survey
+from samen.weten.services.survey_import import MappingError, SurveyMapping
 
 
 def _indicator(request) -> str:
@@ -72,7 +75,8 @@ class FactsheetView(PolicyMixin, TemplateView):
 
 
 class WaveListView(PolicyMixin, FormView):
-    """The waves of survey data, and importing a new one (all or nothing)."""
+    """The waves of survey data with the mapping of each one's last import, and reading in a wave: checked
+    first, then a preview of what it replaces (WaveConfirmView); nothing changes before the confirmation."""
 
     capability = "monitor.import"
     template_name = "weten/waves.html"
@@ -85,23 +89,66 @@ class WaveListView(PolicyMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        text = data["mapping"].read().decode("utf-8", errors="replace")
         try:
-            mapping = SurveyMapping.from_yaml(data["mapping"].read().decode("utf-8", errors="replace"))
+            mapping = SurveyMapping.from_yaml(text)
         except MappingError as exc:
             form.add_error("mapping", str(exc))
             return self.form_invalid(form)
-        report, wave = import_survey(self.request.user.gemeente, content=data["file"].read(),
-                                     filename=data["file"].name, mapping=mapping, source=data["source"],
-                                     year=data["year"], user=self.request.user)
-        if not report.ok:
-            return self.render_to_response(self.get_context_data(form=form, report=report), status=400)
-        messages.success(self.request, _("%(name)s: %(count)s respondenten ingelezen.")
-                         % {"name": wave.name, "count": report.imported})
-        return redirect("weten:waves")
+        plan = survey_preview.plan_survey(self.request.user.gemeente, content=data["file"].read(),
+                                          filename=data["file"].name, mapping=mapping, source=data["source"],
+                                          year=data["year"], mapping_text=text)
+        if not plan.ok:
+            return self.render_to_response(self.get_context_data(form=form, report=plan.report), status=400)
+        return to_preview("weten:wave_confirm", survey_preview.stage_survey_plan(self.request.user, plan))
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
+
+class WaveConfirmView(ConfirmImportView):
+    """How many respondents the file replaces, per wijk, and which targets are recalculated; the wave is
+    replaced only when the user who uploaded it confirms."""
+
+    capability = "monitor.import"
+    template_name = "weten/wave_confirm.html"
+    kind = survey_preview.SURVEY_IMPORT
+    upload_url = "weten:waves"
+
+    def confirm(self, user, token):
+        return survey_preview.confirm_survey_import(user, token)
+
+    def success_message(self, wave) -> str:
+        return _("%(name)s: %(count)s respondenten ingelezen.") % {"name": wave.name, "count": wave.respondent_count}
+
+
+def _yaml_download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class MappingTemplateView(PolicyMixin, View):
+    """A mapping file to fill in: every key with a Dutch comment, the municipality's wijk codes as example."""
+
+    capability = "monitor.import"
+
+    def get(self, request, *args, **kwargs):
+        text = render_to_string("weten/koppelbestand-sjabloon.yaml",
+                                {"gemeente": request.user.gemeente, "wijken": policy.visible(request.user, Wijk)})
+        return _yaml_download(text, "koppelbestand-sjabloon.yaml")
+
+
+class WaveMappingView(PolicyMixin, View):
+    """The mapping file of a wave's last import, to use again for the next wave."""
+
+    capability = "monitor.import"
+
+    def get(self, request, *args, **kwargs):
+        wave = policy.visible(request.user, Wave).filter(pk=kwargs["pk"]).exclude(mapping="").first()
+        if wave is None:
+            raise Http404
+        return _yaml_download(wave.mapping, f"koppelbestand-{wave.source}-{wave.year}.yaml")
 
 
 class TargetListView(PolicyMixin, TemplateView):

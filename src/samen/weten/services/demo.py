@@ -27,7 +27,8 @@ def load_monitor_demo(gemeente: Gemeente, years=synthetic.WAVE_YEARS, n=syntheti
         if rows is None:
             raise RuntimeError("synthetic wave does not validate: " + "; ".join(map(str, report.problems[:5])))
         store_wave(gemeente, Source.HILVERSUM_MONITOR, year, rows,
-                   name=f"Hilversum Monitor {year} (synthetisch, demo)", file_name="synthetic")
+                   name=f"Hilversum Monitor {year} (synthetisch, demo)", file_name="synthetic",
+                   mapping=CANONICAL_MAPPING.to_yaml())
         added += 1
     Target.objects.update_or_create(
         gemeente=gemeente, indicator=Indicator.LONELY, wijk=None, source=Source.HILVERSUM_MONITOR,

@@ -3,6 +3,8 @@
 A mapping (YAML) says which of the source's columns hold Samen's variables and how its codes
 translate; see docs/survey-import.md. Validation reports every problem with its row and column;
 an invalid file stores nothing, and importing a wave again replaces it in one transaction.
+The screen and the command preview a replacement first (services.survey_preview); ``import_survey``
+here stores at once (the demo, the benchmark, tests).
 """
 
 from __future__ import annotations
@@ -96,6 +98,24 @@ class SurveyMapping:
                    lonely_often=columns.get("lonely_often"), enough_contacts=columns.get("enough_contacts"),
                    factors=factors, codes=codes,
                    area_codes={str(k): str(v) for k, v in (spec.get("area_codes") or {}).items()})
+
+    def to_yaml(self) -> str:
+        """The mapping as the YAML ``from_yaml`` reads (for a wave imported without a mapping file)."""
+        columns = {"respondent_id": self.respondent_id, "area": self.area, "weight": self.weight}
+        for name in ("age", "sex", "stratum", "lonely_often", "enough_contacts"):
+            if getattr(self, name):
+                columns[name] = getattr(self, name)
+        columns.update({f"djg_{item}": column for item, column in sorted(self.djg.items())})
+        columns.update(self.factors)
+        spec = {"scale": self.scale, "area_kind": self.area_kind}
+        if self.djg_coding:
+            spec["djg_coding"] = self.djg_coding
+        spec["columns"] = columns
+        if self.codes:
+            spec["codes"] = self.codes
+        if self.area_codes:
+            spec["area_codes"] = self.area_codes
+        return yaml.safe_dump(spec, allow_unicode=True, sort_keys=False)
 
     def source_columns(self) -> list[str]:
         optional = [self.age, self.sex, self.stratum, self.lonely_often, self.enough_contacts]
@@ -344,17 +364,24 @@ def _score(frame, mapping: SurveyMapping, report: ImportReport) -> dict:
 
 @transaction.atomic
 def store_wave(gemeente: Gemeente, source: str, year: int, rows: dict, *, name: str = "", file_name: str = "",
-               user=None, progress: Callable[[int], None] | None = None) -> Wave:
-    """Replace the wave's respondents in one transaction (re-importing a wave replaces it)."""
+               mapping: str = "", user=None, progress: Callable[[int], None] | None = None) -> Wave:
+    """Replace the wave's respondents in one transaction (re-importing a wave replaces it).
+
+    ``rows`` is what ``validate`` returns, or ``database_columns()`` of it (a staged import's payload);
+    ``mapping`` is the YAML of the mapping used, kept with the wave for the next import."""
     wave, _created = Wave.objects.update_or_create(
         gemeente=gemeente, source=source, year=year,
-        defaults={"name": name or f"{Source(source).label} {year}", "file_name": file_name[:255],
+        defaults={"name": name or wave_name(source, year), "file_name": file_name[:255], "mapping": mapping,
                   "imported_by": user if getattr(user, "is_authenticated", False) else None,
                   "has_strata": rows.get("stratum") is not None,
                   "respondent_count": len(rows["respondent_id"])})
     wave.respondents.all().delete()
     _insert(wave, rows, progress)
     return wave
+
+
+def wave_name(source: str, year: int) -> str:
+    return f"{Source(source).label} {year}"
 
 
 STORED = ("respondent_id", "wijk_id", "buurt_id", "age", "sex", "weight", "stratum", "djg_total", "djg_emotional",
@@ -370,7 +397,7 @@ def _column(rows: dict, name: str, total: int) -> list:
     if values is None:
         return [""] * total if name in TEXT else [None] * total
     if name == "buurt_id":
-        return [int(v) or None for v in values]
+        return [int(v) if v else None for v in values]
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
         clean = pd.Series(values).astype(object).where(~np.isnan(values), None)
         values = [None if v is None else int(v) for v in clean] if name in WHOLE else clean.tolist()
@@ -379,6 +406,16 @@ def _column(rows: dict, name: str, total: int) -> list:
     if name in TEXT:
         return [v or "" for v in values]
     return list(values)
+
+
+def database_columns(rows: dict) -> dict:
+    """The validated columns as plain Python values (JSON-safe: no NaN, no numpy); columns the file did
+    not have stay out, so ``store_wave`` gives them the same defaults."""
+    total = len(rows["respondent_id"])
+    columns = {name: _column(rows, name, total) for name in STORED if rows.get(name) is not None}
+    if "djg_items" in rows:
+        columns["djg_items"] = int(rows["djg_items"])
+    return columns
 
 
 def _insert(wave: Wave, rows: dict, progress) -> None:
@@ -405,7 +442,9 @@ def _insert(wave: Wave, rows: dict, progress) -> None:
 
 def import_survey(gemeente: Gemeente, *, content: bytes, filename: str, mapping: SurveyMapping, source: str,
                   year: int, name: str = "", user=None, progress=None) -> tuple[ImportReport, Wave | None]:
-    """Read, validate and store a survey file. With any problem nothing is stored."""
+    """Read, validate and store a survey file at once, replacing the wave if it exists (no preview: the
+    benchmark and tests; the screen and the command go through services.survey_preview). With any problem
+    nothing is stored."""
     report = ImportReport()
     if source not in Source.values:
         report.add(0, "source", _("onbekende bron %(source)r.") % {"source": source})
@@ -416,6 +455,7 @@ def import_survey(gemeente: Gemeente, *, content: bytes, filename: str, mapping:
     rows = validate(gemeente, frame, mapping, report)
     if rows is None:
         return report, None
-    wave = store_wave(gemeente, source, year, rows, name=name, file_name=filename, user=user, progress=progress)
+    wave = store_wave(gemeente, source, year, rows, name=name, file_name=filename, mapping=mapping.to_yaml(),
+                      user=user, progress=progress)
     report.imported = wave.respondent_count
     return report, wave
