@@ -7,14 +7,19 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from samen.core.models import AccessLogEntry, Resident
+from samen.core.models import AccessLogEntry, PostcodeRange, Resident
+from samen.core.tests.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def resident(hilversum):
-    return Resident.objects.get(name="Mevrouw J. Pronk")
+def resident(hilversum, demo_user):
+    """A resident at an address in a wijk that the social worker and the partner both work in."""
+    wijk = demo_user("sociaalwerker").wijken.filter(pk__in=demo_user("partner").wijken.all()).first()
+    address = PostcodeRange.objects.filter(buurt__wijk=wijk).order_by("postcode", "number_from").first()
+    return ResidentFactory(buurt=address.buurt, postcode=address.postcode, house_number=address.number_from,
+                           name="Mevrouw T. Testpersoon")
 
 
 def _entries_for(resident):
@@ -49,7 +54,7 @@ def test_a_list_logs_every_resident_it_shows(client_as, hilversum):
 def test_export_and_erasure_are_logged(client_as, resident):
     client = client_as("regisseur")
     export = client.get(reverse("core:resident_export"))
-    assert export.status_code == 200 and "Pronk" in export.content.decode()
+    assert export.status_code == 200 and resident.name in export.content.decode()
     assert _entries_for(resident).filter(action="export", purpose="verantwoording").exists()
     pk = resident.pk
     assert client.post(reverse("core:resident_delete", args=[pk])).status_code == 302

@@ -7,9 +7,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from samen.core.models import Organisation
 from samen.core.roles import Role
-from samen.core.tests.factories import UserFactory
+from samen.core.tests.factories import OrganisationFactory, UserFactory
 from samen.kwaliteit.models import Activity, ActivityVersion, Location
 from samen.kwaliteit.review import ReviewDecision, VersionStatus
 from samen.kwaliteit.services import catalogue
@@ -31,8 +30,14 @@ def content(**overrides):
 
 @pytest.fixture
 def provider(hilversum):
-    heikracht = Organisation.objects.get(gemeente=hilversum, name="Heikracht")
-    return UserFactory(gemeente=hilversum, role=Role.AANBIEDER, organisation=heikracht)
+    """A provider's account of an organisation of its own (no demo activities)."""
+    return UserFactory(gemeente=hilversum, role=Role.AANBIEDER,
+                       organisation=OrganisationFactory(gemeente=hilversum, name="Stichting Samen Eten"))
+
+
+@pytest.fixture
+def other_organisation(hilversum):
+    return OrganisationFactory(gemeente=hilversum, name="Buurtvereniging De Linde")
 
 
 @pytest.fixture
@@ -78,17 +83,15 @@ def test_a_newer_submission_supersedes_the_pending_one(provider):
     assert first.activity.title == "Anders"  # a draft shows the latest proposal to its reviewer
 
 
-def test_regisseur_edits_are_approved_at_once_with_history(regisseur, hilversum):
-    versa = Organisation.objects.get(gemeente=hilversum, name="Versa Welzijn")
-    version = catalogue.submit(regisseur, content(), organisation=versa)
+def test_regisseur_edits_are_approved_at_once_with_history(regisseur, other_organisation):
+    version = catalogue.submit(regisseur, content(), organisation=other_organisation)
     assert version.status == VersionStatus.APPROVED and version.reviewed_by == regisseur
 
 
-def test_provider_cannot_edit_another_organisation(provider, hilversum):
-    versa = Organisation.objects.get(gemeente=hilversum, name="Versa Welzijn")
+def test_provider_cannot_edit_another_organisation(provider, other_organisation):
     with pytest.raises(PermissionDenied):
-        catalogue.submit(provider, content(), organisation=versa)
-    assert not Activity.objects.filter(title="Samen eten", organisation=versa).exists()
+        catalogue.submit(provider, content(), organisation=other_organisation)
+    assert not Activity.objects.filter(title="Samen eten", organisation=other_organisation).exists()
 
 
 @pytest.mark.parametrize(("overrides", "field"), [
@@ -110,8 +113,7 @@ def test_bad_content_names_the_field_and_stores_nothing(provider, overrides, fie
 
 
 def test_unconfirmed_entries_are_flagged_then_leave_the_site(hilversum):
-    activity = ActivityFactory(location__buurt=hilversum.wijken.first().buurten.first(), gemeente=hilversum,
-                               organisation=Organisation.objects.filter(gemeente=hilversum).first())
+    activity = ActivityFactory(location__buurt=hilversum.wijken.first().buurten.first(), gemeente=hilversum)
     now = timezone.now()
     assert not catalogue.is_stale(activity, now)
     later = now + relativedelta(months=6, days=1)
@@ -122,20 +124,15 @@ def test_unconfirmed_entries_are_flagged_then_leave_the_site(hilversum):
 
 
 def test_past_one_off_activities_leave_the_site(hilversum):
-    organisation = Organisation.objects.filter(gemeente=hilversum).first()
-    buurt = hilversum.wijken.first().buurten.first()
     past = ActivityFactory(rrule="", start_date=timezone.localdate() - dt.timedelta(days=1), gemeente=hilversum,
-                           organisation=organisation, location__buurt=buurt)
+                           location__buurt=hilversum.wijken.first().buurten.first())
     assert not catalogue.public_activities(hilversum).filter(pk=past.pk).exists()
 
 
 def test_json_list_lookup_filters_on_both_databases(hilversum):
-    organisation = Organisation.objects.filter(gemeente=hilversum).first()
     buurt = hilversum.wijken.first().buurten.first()
-    walk = ActivityFactory(interests=["walking", "zzz-rare"], gemeente=hilversum, organisation=organisation,
-                           location__buurt=buurt)
-    games = ActivityFactory(interests=["games"], gemeente=hilversum, organisation=organisation,
-                            location__buurt=buurt)
+    walk = ActivityFactory(interests=["walking", "zzz-rare"], gemeente=hilversum, location__buurt=buurt)
+    games = ActivityFactory(interests=["games"], gemeente=hilversum, location__buurt=buurt)
     assert list(Activity.objects.filter(interests__has_code="zzz-rare")) == [walk]
     assert not Activity.objects.filter(interests__has_code="zzz-rar").exists()
     walkers = Activity.objects.filter(interests__has_code="walking")

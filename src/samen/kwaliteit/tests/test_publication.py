@@ -6,20 +6,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from samen.core import states
-from samen.core.models import Organisation
+from samen.core.models import Buurt
 from samen.kwaliteit.forms import initial_from
 from samen.kwaliteit.models import Activity
 from samen.kwaliteit.review import VersionStatus
 from samen.kwaliteit.services import catalogue
+from samen.kwaliteit.tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def meal(hilversum):
-    """The demo's Heikracht meal: published, with a change of the provider pending."""
-    return Activity.objects.get(organisation=Organisation.objects.get(gemeente=hilversum, name="Heikracht"),
-                                title="Maandelijkse maaltijd in de Bethlehemkerk")
+def meal(hilversum, demo_user):
+    """A published activity of the provider's organisation, with a change of the provider pending."""
+    provider = demo_user("aanbieder")
+    buurt = Buurt.objects.filter(wijk__gemeente=hilversum).order_by("code").first()
+    meal = ActivityFactory(gemeente=hilversum, organisation=provider.organisation, title="Maaltijd in de buurt",
+                           location__buurt=buurt, location__postcode="1211AB", location__city="Hilversum")
+    change = catalogue.submit(provider, {**initial_from(meal), "description": "Nu ook op zondag."}, activity=meal)
+    assert change.status == VersionStatus.PENDING
+    meal.refresh_from_db()
+    return meal
 
 
 def test_the_regisseur_republishes_a_withdrawn_activity(client_as, hilversum, demo_user, meal):
