@@ -43,9 +43,5 @@ WORKFLOW = Workflow(
 TRANSITIONS = WORKFLOW.transitions
 
 
-def transition_for(source: str, decision: str) -> Transition | None:
-    return WORKFLOW.transition(source, decision)
-
-
 def mermaid() -> str:
     return WORKFLOW.mermaid()

@@ -44,10 +44,6 @@ CANONICAL_COLUMNS = (
 )
 
 
-def _logit(p):
-    return np.log(p / (1 - p))
-
-
 def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
