@@ -63,3 +63,7 @@ registry.menu_group("ondersteunen", _("Ondersteunen"), order=30)
 TRAJECTORY_STARTED = events.declare("trajectory.started")      # trajectory_id, gemeente_id, signal_id
 TRAJECTORY_CHANGED = events.declare("trajectory.changed")      # trajectory_id, gemeente_id, status, decision
 REFERRAL_CHANGED = events.declare("referral.changed")          # referral_id, gemeente_id, status, decision
+
+# Each part of ondersteunen registers its menu entries, panels, sections, URLs, API routes, jobs, demo
+# loaders and matrix samples in its own module.
+from samen.ondersteunen.parts import matching, referrals, reports, traject  # noqa: E402,F401
