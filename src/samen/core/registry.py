@@ -170,6 +170,33 @@ api: Registry[ApiContribution] = Registry("api")
 matrix_samples: Registry[MatrixSample] = Registry("matrix samples")
 
 
+@dataclass(frozen=True)
+class RecordSection:
+    """A section another block adds to one record's page (the resident page shows the trajectories,
+    the signal page the trajectory it started): ``context(user, obj)`` gives the template's context or
+    ``None`` when there is nothing to show."""
+
+    key: str
+    model: str  # the record's model label, e.g. "core.resident"
+    template: str
+    context: Callable
+    capability: str | None
+    order: int
+
+
+@dataclass(frozen=True)
+class ReporterStage:
+    """What a reporting professional sees of their signal's progress beyond triage (``stages(signals)``
+    returns {signal id: Dutch stage} for the signals it knows more of), never the content."""
+
+    key: str
+    stages: Callable
+
+
+record_sections: Registry[RecordSection] = Registry("record sections")
+reporter_stages: Registry[ReporterStage] = Registry("reporter stages")
+
+
 # Small helpers, so a block's registrations read as one line each.
 
 def capability(name: str, roles: Iterable[str], *, personal_data: bool = False, app: str = "") -> Capability:
@@ -217,6 +244,20 @@ def api_contribution(key: str, routes: Callable[[], list] | None = None,
 
 def matrix_sample(key: str, find: Callable) -> MatrixSample:
     return matrix_samples.register(key, MatrixSample(key, find))
+
+
+def record_section(model_label: str, key: str, template: str, context: Callable, capability: str | None = None,
+                   order: int = 100) -> RecordSection:
+    return record_sections.register(f"{model_label}:{key}",
+                                    RecordSection(key, model_label, template, context, capability, order))
+
+
+def sections_for(model_label: str) -> list[RecordSection]:
+    return sorted((s for s in record_sections if s.model == model_label), key=lambda s: s.order)
+
+
+def reporter_stage(key: str, stages: Callable) -> ReporterStage:
+    return reporter_stages.register(key, ReporterStage(key, stages))
 
 
 def demo_order() -> list[DemoLoader]:

@@ -47,6 +47,19 @@ class TransitionForbidden(PermissionDenied):
 
 
 @dataclass(frozen=True)
+class Grant:
+    """An actor that is not a logged-in user but was verified by the caller for one capability: a
+    provider answering through a signed single-purpose link, or a scheduled job. ``label`` is what the
+    history shows as "who" ("Aanbieder via e-maillink", "Samen (automatisch)"). Only the service that
+    verified the link or runs the job creates one; it allows exactly the transitions whose capability
+    it names, and nothing is asked of the policy."""
+
+    capability: str
+    label: str
+    gemeente_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Transition:
     """One row of a table. ``may`` is a capability, or a tuple of capabilities of which any one will do.
     ``requires`` names what the step needs besides the user: ``"reason"`` and/or keyword values given to
@@ -100,6 +113,10 @@ class Workflow:
     def allowed(self, user, transition: Transition, obj=None) -> bool:
         from samen.core import policy
 
+        if isinstance(user, Grant):
+            gemeente_id = getattr(obj, "gemeente_id", None) if obj is not None else None
+            same_gemeente = user.gemeente_id is None or gemeente_id is None or gemeente_id == user.gemeente_id
+            return same_gemeente and user.capability in transition.capabilities
         return any(policy.can(user, capability, obj) for capability in transition.capabilities)
 
     def available(self, obj, user) -> list[Transition]:

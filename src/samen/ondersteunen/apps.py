@@ -8,3 +8,6 @@ class OndersteunenConfig(AppConfig):
     name = "samen.ondersteunen"
     label = "ondersteunen"
     verbose_name = _("Ondersteunen: trajecten, warme overdracht en nazorg")
+
+    def ready(self):
+        from samen.ondersteunen import blocks, receivers  # noqa: F401  (registrations, event receivers)

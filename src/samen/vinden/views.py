@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samen.core import policy
+from samen.core import policy, registry
 from samen.core.models import Organisation, Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden import scopes, workflow
@@ -157,7 +157,10 @@ class SignalDetailView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         signal = self._signal()
         log_signals_read(self.request.user, [signal], route=self.route_name())
+        from samen.core.views.pages import record_panels
+
         return {**super().get_context_data(**kwargs), "signal": signal,
+                "sections": record_panels(self.request.user, signal),
                 "form": kwargs.get("form") or (self._form(signal) if policy.can(self.request.user, "signal.triage")
                                                else None),
                 "events": signal.events.all(), "overdue": service.is_overdue(signal),
@@ -214,6 +217,11 @@ class MyReportsView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         rows = [{"pk": s.pk, "created_at": s.created_at, "status": workflow.REPORTER_STATUS[s.status]}
                 for s in scopes.own_reports(self.request.user).only("pk", "created_at", "status")]
+        # Blocks that carry a signal further (ondersteunen) say its later stage; never the content.
+        for stage in registry.reporter_stages:
+            later = stage.stages([row["pk"] for row in rows])
+            for row in rows:
+                row["status"] = later.get(row["pk"], row["status"])
         return {**super().get_context_data(**kwargs), "rows": rows, "intake_url": intake_url(self.request.user)}
 
 

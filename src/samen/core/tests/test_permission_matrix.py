@@ -25,7 +25,7 @@ def load_matrix() -> dict:
         own = Path(app.path) / "permission_matrix.yaml"
         if app.label == "core" or not own.exists():
             continue
-        endpoints = yaml.safe_load(own.read_text())["endpoints"]
+        endpoints = yaml.safe_load(own.read_text())["endpoints"] or {}
         twice = sorted(set(endpoints) & set(matrix["endpoints"]))
         assert not twice, f"{app.label}/permission_matrix.yaml names endpoints named elsewhere: {twice}"
         matrix["endpoints"].update(endpoints)

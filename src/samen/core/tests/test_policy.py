@@ -109,7 +109,8 @@ def test_visible_refuses_a_model_without_a_rule():
 def test_every_role_has_a_capability_set_and_personal_data_roles_need_a_second_factor(demo_user):
     assert set(policy.CAPABILITIES) == set(Role)
     needs = {role for role in Role if policy.needs_second_factor(demo_user(role))}
-    assert needs == {Role.REGISSEUR, Role.SOCIAAL_WERKER, Role.PARTNER, Role.BEHEERDER, Role.VRIJWILLIGER}
+    assert needs == {Role.REGISSEUR, Role.SOCIAAL_WERKER, Role.PARTNER, Role.BEHEERDER, Role.VRIJWILLIGER,
+                     Role.AANBIEDER}
 
 
 def test_every_model_with_a_view_rule_is_scoped_to_a_municipality():

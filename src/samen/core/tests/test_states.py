@@ -26,7 +26,7 @@ DOCS = SRC.parents[1] / "docs"
 WORKFLOWS = (workflow.WORKFLOW, review.WORKFLOW, visit_workflow.WORKFLOW, publication.WORKFLOW)
 # The modules that hold a table or the helper itself; everything else changes a status through apply().
 WORKFLOW_MODULES = {"core/states.py", "vinden/workflow.py", "vinden/visits/workflow.py", "kwaliteit/review.py",
-                    "kwaliteit/publication.py"}
+                    "kwaliteit/publication.py", "ondersteunen/workflow.py"}
 
 
 def _signal(gemeente, **data):
@@ -37,7 +37,9 @@ def _signal(gemeente, **data):
 def test_every_status_field_of_a_workflow_is_protected():
     guarded = {(model._meta.label, name) for model, name in states.status_fields(apps.get_models())}
     assert guarded == {("vinden.Signal", "status"), ("vinden.Visit", "status"), ("kwaliteit.Activity", "status"),
-                       ("kwaliteit.ActivityVersion", "status")}
+                       ("kwaliteit.ActivityVersion", "status"), ("ondersteunen.Trajectory", "status"),
+                       ("ondersteunen.Referral", "status"), ("ondersteunen.MaatjeVisit", "status"),
+                       ("ondersteunen.CheckIn", "status")}
 
 
 @pytest.mark.django_db

@@ -93,8 +93,8 @@ def test_the_command_refuses_a_personal_data_role_without_a_second_factor(hilver
 
 
 def test_a_role_without_personal_data_gets_a_token_without_a_second_factor(hilversum, capsys):
-    UserFactory(gemeente=hilversum, role="aanbieder", username="aanbieder2")
-    call_command("token", "aanbieder2")
+    UserFactory(gemeente=hilversum, role="beleidsadviseur", username="adviseur2")
+    call_command("token", "adviseur2")
     assert _works(capsys.readouterr().out.strip())
 
 

@@ -35,6 +35,18 @@ def panels(panel_registry: registry.Registry, user, *args) -> list[dict]:
     return shown
 
 
+def record_panels(user, obj) -> list[dict]:
+    """The sections other blocks add to this record's page (registry.record_section), for this user."""
+    shown = []
+    for section in registry.sections_for(obj._meta.label_lower):
+        if section.capability is not None and not policy.can(user, section.capability):
+            continue
+        context = section.context(user, obj)
+        if context is not None:
+            shown.append({"key": section.key, "template": section.template, "context": context})
+    return shown
+
+
 class HomeView(PolicyMixin, TemplateView):
     """What the user's role works on: the panels the building blocks register (registry.home_panel)."""
 

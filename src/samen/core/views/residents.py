@@ -41,7 +41,10 @@ class ResidentDetailView(PolicyMixin, TemplateView):
                                              route=self.route_name())
         except Resident.DoesNotExist:
             raise Http404 from None
+        from samen.core.views.pages import record_panels
+
         return {**super().get_context_data(**kwargs), "resident": resident,
+                "sections": record_panels(user, resident),
                 "can_change": policy.can(user, "resident.change"),
                 "can_delete": policy.can(user, "resident.delete")}
 

@@ -137,11 +137,12 @@ def test_provider_cannot_see_or_change_another_organisations_entry(client_as, ve
     assert versa_activity.title not in listing and "Maandelijkse maaltijd in de Bethlehemkerk" in listing
 
 
-def test_a_provider_without_organisation_cannot_add(hilversum, client):
+def test_a_provider_without_organisation_cannot_add(hilversum):
+    from conftest import verified_client
     from samen.core.roles import Role
     from samen.core.tests.factories import UserFactory
 
-    client.force_login(UserFactory(gemeente=hilversum, role=Role.AANBIEDER, organisation=None))
+    client = verified_client(UserFactory(gemeente=hilversum, role=Role.AANBIEDER, organisation=None, totp=True))
     assert client.get(reverse("kwaliteit:activity_create")).status_code == 403
 
 
