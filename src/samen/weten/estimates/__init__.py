@@ -105,11 +105,14 @@ completed years; a fractional age is floored (25.9 -> 25).
 from samen.weten.estimates.agegroups import AGE_SCHEMES, age_group, age_groups
 from samen.weten.estimates.cells import DEFAULT_MIN_N, Z95, Cell, CellId, Coded, EstimateTable
 from samen.weten.estimates.estimating import estimate, estimate_levels, estimate_table
+from samen.weten.estimates.intervals import DEFAULT_METHOD, METHODS, bounds, interval
 from samen.weten.estimates.suppression import hierarchy, protect
 
 __all__ = [
     "AGE_SCHEMES",
+    "DEFAULT_METHOD",
     "DEFAULT_MIN_N",
+    "METHODS",
     "Z95",
     "Cell",
     "CellId",
@@ -117,9 +120,11 @@ __all__ = [
     "EstimateTable",
     "age_group",
     "age_groups",
+    "bounds",
     "estimate",
     "estimate_levels",
     "estimate_table",
     "hierarchy",
+    "interval",
     "protect",
 ]

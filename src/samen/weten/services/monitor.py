@@ -42,6 +42,8 @@ class Figure:
     age_group: str = ""
     sex: str = ""
     breakdown: tuple[str, ...] = ()
+    se: float | None = None  # None where suppressed
+    interval: str = estimates.DEFAULT_METHOD  # how ci_low and ci_high were computed (estimates.METHODS)
 
     def as_row(self) -> dict:
         return dataclasses.asdict(self)
@@ -112,23 +114,34 @@ SCHEME_GROUPS = {"age_group": AGE_GROUPS,
 
 
 def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR, indicators=None,
-            breakdown: str | tuple[str, ...] | None = None) -> list[Figure]:
+            breakdown: str | tuple[str, ...] | None = None, interval: str | None = None) -> list[Figure]:
     """Published figures per gemeente, wijk and buurt and year, and where asked per age group (the
     issue's groups or the monitor's own), sex or both. Primary and complementary suppression run over
-    all breakdowns at once, so no combination of downloads reveals a hidden cell."""
+    all breakdowns at once, so no combination of downloads reveals a hidden cell. ``interval`` is the
+    95% interval method (estimates.METHODS); default the municipality's setting ``Gemeente.ci_method``."""
+    interval = interval_method(gemeente, interval)
     indicators = list(indicators or INDICATORS)
     breakdown = tuple(b for b in ((breakdown,) if isinstance(breakdown, str) else breakdown or ()) if b in BREAKDOWNS)
     wanted = next((extra for extra in EXTRAS if set(extra) == set(breakdown)), ())
-    return [f for f in _all_figures(gemeente, user, source, tuple(indicators))
+    return [f for f in _all_figures(gemeente, user, source, tuple(indicators), interval)
             if f.breakdown == wanted]
 
 
-def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, ...]) -> list[Figure]:
+def interval_method(gemeente: Gemeente, asked: str | None = None) -> str:
+    """The interval method asked for, else the municipality's setting, else the documented default."""
+    for method in (asked, getattr(gemeente, "ci_method", None)):
+        if method in estimates.METHODS:
+            return method
+    return estimates.DEFAULT_METHOD
+
+
+def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, ...],
+                 interval: str) -> list[Figure]:
     frame = microdata(gemeente, source, user)
     if frame.empty:
         return []
     key = (f"{frame.attrs.get('cache_key', id(frame))}-figures-{gemeente.min_cell_size}-"
-           f"{gemeente.min_effective_n}-{'-'.join(indicators)}")
+           f"{gemeente.min_effective_n}-{interval}-{'-'.join(indicators)}")
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -142,7 +155,8 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         columns = _columns(part)
         strata = (part["year"].astype(str) + "|" + part["stratum"]).to_numpy() if with_strata else None
         tables = estimates.estimate_levels(columns, {i: part[i].to_numpy(float) for i in indicators},
-                                           part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata)
+                                           part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata,
+                                           interval=interval)
         cells += [cell for table in tables.values() for cell in table.cells()]
     hidden = _protect(cells, _columns(frame), bases, min_n, gemeente.min_effective_n)
     names = _area_names(gemeente)
@@ -157,7 +171,7 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator,
                           cell.n if shown else None, cell.estimate if shown else None,
                           cell.ci_low if shown else None, cell.ci_high if shown else None, not shown, age,
-                          values.get("sex") or "", extra))
+                          values.get("sex") or "", extra, cell.se if shown else None, interval))
     cache.set(key, out, 600)
     return out
 
@@ -287,9 +301,7 @@ def overview(gemeente: Gemeente, user, indicator: str = "lonely", source: str = 
 
 
 def _se(figure: Figure) -> float | None:
-    if figure.suppressed or figure.ci_low is None or figure.ci_high is None:
-        return None
-    return (figure.ci_high - figure.ci_low) / (2 * estimates.Z95)
+    return None if figure.suppressed or figure.estimate is None else figure.se
 
 
 def _changes(own, by_wijk, names, gemeente_name, years) -> list[dict]:

@@ -27,7 +27,7 @@ def direct_share(respondents, threshold=3):
 
 
 def test_wijk_figures_match_an_independent_computation(monitor_data, demo_user):
-    figures = monitor.figures(monitor_data, demo_user("beleidsadviseur"), indicators=["lonely"])
+    figures = monitor.figures(monitor_data, demo_user("beleidsadviseur"), indicators=["lonely"], interval="wald")
     centrum = next(f for f in figures if f.area_code == "WK040201" and f.year == 2019 and f.level == "wijk")
     n, p, low, high = direct_share(Respondent.objects.filter(wave__year=2019, wijk__code="WK040201"))
     assert centrum.n == n
@@ -128,7 +128,7 @@ def test_a_stratified_wave_uses_the_stratified_variance(monitor_data, demo_user)
     Respondent.objects.filter(wave__year=2022, wijk__code__in=["WK040201", "WK040202"]).update(stratum="b")
     cache.clear()  # the microdata cache is keyed on the import time; this test changes rows in place
     # (the root conftest clears the cache again after the test)
-    figures = monitor.figures(monitor_data, demo_user("regisseur"), indicators=["lonely"])
+    figures = monitor.figures(monitor_data, demo_user("regisseur"), indicators=["lonely"], interval="wald")
     centrum = next(f for f in figures if f.area_code == "WK040201" and f.year == 2022 and f.level == "wijk")
     rows = Respondent.objects.filter(wave__year=2022)
     total = [r.djg_total for r in rows]
@@ -137,7 +137,7 @@ def test_a_stratified_wave_uses_the_stratified_variance(monitor_data, demo_user)
     expected = estimates.estimate(
         {"d": ["c" if d else "x" for d in in_domain]},
         {"lonely": [float("nan") if y is None else y for y in outcome]},
-        [r.weight for r in rows], by=["d"], min_n=50, strata=[r.stratum for r in rows])
+        [r.weight for r in rows], by=["d"], min_n=50, strata=[r.stratum for r in rows], interval="wald")
     cell = next(c for c in expected if c.keys == ("c",))
     assert centrum.ci_high == pytest.approx(cell.ci_high, abs=1e-9)
 
@@ -203,3 +203,44 @@ def test_no_two_downloads_reveal_a_hidden_cell(monitor_data, demo_user):
     for f in by_age_sex:
         groups.setdefault((f.area_code, f.year, f.age_group), []).append(f.suppressed)
     assert all(sum(flags) != 1 or len(flags) == 1 for flags in groups.values())
+
+
+def test_the_municipalitys_interval_method_is_used_and_named(monitor_data, demo_user, client_as):
+    """Korn-Graubard by default; the setting and the API's interval= choose another; the answer names it."""
+    from samen.weten import estimates
+
+    user = demo_user("beleidsadviseur")
+    assert monitor_data.ci_method == "korn-graubard"
+    for method in estimates.METHODS:
+        shown = [f for f in monitor.figures(monitor_data, user, interval=method, breakdown=("age_group", "sex"))
+                 if not f.suppressed]
+        assert shown and {f.interval for f in shown} == {method}
+        for f in shown:
+            assert 0.0 <= f.ci_low <= f.estimate <= f.ci_high <= 1.0, f
+    wald = {(f.area_code, f.year): f for f in monitor.figures(monitor_data, user, indicators=["lonely"],
+                                                              interval="wald") if not f.suppressed}
+    kg = {(f.area_code, f.year): f for f in monitor.figures(monitor_data, user, indicators=["lonely"])
+          if not f.suppressed}
+    key = next(iter(kg))
+    # Same share, same se (the change test uses it), another interval.
+    assert kg[key].estimate == wald[key].estimate and kg[key].se == wald[key].se
+    assert kg[key].ci_low != wald[key].ci_low
+    client = client_as("beleidsadviseur")
+    url = reverse("api:monitor-figures")
+    rows = client.get(url, {"indicator": "lonely", "level": "gemeente"}).json()["results"]
+    assert {r["interval"] for r in rows} == {"korn-graubard"}
+    rows = client.get(url, {"indicator": "lonely", "level": "gemeente", "interval": "logit"}).json()["results"]
+    assert {r["interval"] for r in rows} == {"logit"}
+    assert client.get(url, {"interval": "normaal"}).status_code == 400
+    monitor_data.ci_method = "wald"
+    monitor_data.save(update_fields=["ci_method"])
+    assert {f.interval for f in monitor.figures(monitor_data, user, indicators=["lonely"])} == {"wald"}
+
+
+def test_no_published_interval_in_the_demo_leaves_0_1(monitor_data, demo_user):
+    """Every published interval of every indicator, level and breakdown lies within 0-1."""
+    user = demo_user("beleidsadviseur")
+    for breakdown in monitor.EXTRAS:
+        for f in monitor.figures(monitor_data, user, breakdown=breakdown):
+            if f.ci_low is not None:
+                assert 0.0 <= f.ci_low <= f.estimate <= f.ci_high <= 1.0, f
