@@ -31,6 +31,6 @@ def chart_context(gemeente, data: monitor.Overview) -> dict:
         context["trend_svg"] = charts.svg(charts.trend(points, _("Verloop per wijk"), target))
     if data.factor_model:
         effects = [{"label": e.label, "odds_ratio": e.odds_ratio, "ci_low": e.ci_low,
-                    "ci_high": e.ci_high} for e in data.factor_model.effects if not e.suppressed]
+                    "ci_high": e.ci_high} for e in data.factor_model.effects if e.odds_ratio is not None]
         context["forest_svg"] = charts.svg(charts.forest(effects, _("Samenhang met kenmerken (odds ratio)")))
     return context

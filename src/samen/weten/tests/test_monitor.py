@@ -86,7 +86,7 @@ def test_dashboard_shows_map_trend_table_targets_and_factors(monitor_data, clien
     assert html.count("<svg") >= 3  # map, trend and forest plot
     assert 'id="tabel-wijken"' in html and 'aria-describedby="tabel-wijken"' in html  # the text alternative
     assert "Doel: onder" in html and "Noord-West" in html
-    assert "Alleenwonenden hebben" in html
+    assert "Alleenwonenden zijn" in html and "prevalentieratio" in html and "Prevalentieratio (95%-interval)" in html
     assert page.context["data"].latest_year == 2022
 
 
