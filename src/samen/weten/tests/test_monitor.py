@@ -68,7 +68,7 @@ def test_no_channel_shows_a_suppressed_figure(monitor_data, demo_user, client_as
     row = next(r for r in api["results"] if r["area_code"] == hidden.area_code)
     assert row["suppressed"] and row["estimate"] is None and row["ci_low"] is None
     # CSV
-    export = client.get(reverse("weten:figures_csv")).content.decode()
+    export = client.get(reverse("weten:figures_csv"), {"formaat": "rfc4180"}).content.decode()
     rows = list(csv.DictReader(io.StringIO(export)))
     match = next(r for r in rows if r["gebiedscode"] == hidden.area_code and r["jaar"] == str(hidden.year)
                  and r["indicator"] == "lonely" and not r["leeftijdsgroep"])
@@ -244,3 +244,23 @@ def test_no_published_interval_in_the_demo_leaves_0_1(monitor_data, demo_user):
         for f in monitor.figures(monitor_data, user, breakdown=breakdown):
             if f.ci_low is not None:
                 assert 0.0 <= f.ci_low <= f.estimate <= f.ci_high <= 1.0, f
+
+
+def test_the_csv_opens_in_dutch_excel_and_a_plain_csv_stays_for_machines(monitor_data, client_as):
+    client = client_as("beleidsadviseur")
+    excel = client.get(reverse("weten:figures_csv"), {"uitsplitsing": "age_group,sex"})
+    body = excel.content
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    disposition = excel["Content-Disposition"]
+    assert "monitor-eenzaamheid-hilversum-cijfers-leeftijd-geslacht-" in disposition and ".csv" in disposition
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    shown = [r for r in rows if r["onderdrukt"] == "nee"]
+    assert shown and all("," in r["schatting"] and "." not in r["schatting"] for r in shown)
+    assert {r["intervalmethode"] for r in rows} == {"korn-graubard"}
+    plain = client.get(reverse("weten:figures_csv"), {"formaat": "rfc4180"})
+    assert not plain.content.startswith(b"\xef\xbb\xbf") and b"\r\n" in plain.content
+    assert "-cijfers-totalen-" in plain["Content-Disposition"] and "-rfc4180.csv" in plain["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(plain.content.decode("utf-8"))))
+    shown = [r for r in rows if r["onderdrukt"] == "nee"]
+    assert all(0.0 <= float(r["ondergrens_95"]) <= float(r["schatting"]) <= float(r["bovengrens_95"]) <= 1.0
+               for r in shown)
