@@ -18,7 +18,14 @@ def test_policy_advisor_reads_the_monitor_and_downloads_the_factsheet(
     expect(page.get_by_role("heading", level=1)).to_have_text("Monitor eenzaamheid")
     expect(page.locator("figure svg")).to_have_count(3)  # map, trend, forest plot
     expect(page.locator("#tabel-wijken")).to_contain_text("Noord-West")
-    expect(page.get_by_text("Alleenwonenden hebben", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Alleenwonenden zijn", exact=False).first).to_be_visible()
+    expect(page.locator("#tabel-gestandaardiseerd")).to_contain_text("Gestandaardiseerd naar leeftijd")
+    expect(page.get_by_text("gecorrigeerd voor het aantal vergelijkingen (Holm", exact=False)).to_be_visible()
+    assert_accessible(page)
+
+    page.select_option("#trend_wijk", "WK040201")
+    page.get_by_role("button", name="Tonen").click()
+    expect(page.locator('svg[aria-label="Verloop in Centrum"]')).to_have_count(1)
     assert_accessible(page)
 
     page.select_option("#indicator", "severely_lonely")
@@ -26,9 +33,10 @@ def test_policy_advisor_reads_the_monitor_and_downloads_the_factsheet(
     expect(page.locator("#tabel-wijken caption")).to_contain_text("ernstig eenzaam")
 
     with page.expect_download() as csv_download:
-        page.get_by_role("link", name="Alle cijfers (CSV)").click()
-    with open(csv_download.value.path(), encoding="utf-8") as handle:
-        assert "onderdrukt" in handle.readline()
+        page.get_by_role("link", name="Alle cijfers (CSV voor Excel)").click()
+    assert csv_download.value.suggested_filename.startswith("monitor-eenzaamheid-hilversum-cijfers-totalen-")
+    with open(csv_download.value.path(), encoding="utf-8-sig") as handle:
+        assert handle.readline().startswith("niveau;gebiedscode;")
 
     response = page.request.get(live_server.url + "/monitor/factsheet.pdf?indicator=lonely")
     assert response.ok and response.headers["content-type"] == "application/pdf"

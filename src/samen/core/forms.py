@@ -131,13 +131,15 @@ class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
 
     class Meta:
         model = Gemeente
-        fields = ["min_cell_size", "min_effective_n", "triage_working_days", "catalogue_stale_months",
+        fields = ["min_cell_size", "min_effective_n", "ci_method", "triage_working_days", "catalogue_stale_months",
                   "catalogue_hide_months", "province", "public_host"]
         help_texts = {
             "min_cell_size": _("Cijfers uit de enquête over minder respondenten worden nergens getoond. "
                                "Minstens 10."),
             "min_effective_n": _("Ook niet als de weging de cel minder waard maakt dan zoveel respondenten: "
                                  "het effectieve aantal (Σw)² / Σw² (Kish). Minstens 10."),
+            "ci_method": _("Korn-Graubard houdt ook bij kleine aandelen en kleine cellen zijn 95%; Wald (p ± 1,96 × "
+                           "se) is smaller maar dekt dan slecht. Grenzen liggen altijd tussen 0% en 100%."),
             "triage_working_days": _("Zoveel werkdagen heeft het zorgnetwerk om een nieuw signaal op te pakken. "
                                      "Geldt voor signalen die vanaf nu binnenkomen."),
             "catalogue_stale_months": _("Zo lang na de laatste bevestiging door de aanbieder is een activiteit "

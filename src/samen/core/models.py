@@ -41,6 +41,12 @@ class Gemeente(models.Model):
         help_text=_("Cijfers waarvan de gewogen respondenten samen minder waard zijn dan zoveel ongewogen "
                     "respondenten (Kish) worden nergens getoond."),
     )
+    ci_method = models.CharField(
+        _("betrouwbaarheidsinterval van de monitor"), max_length=20, default="korn-graubard",
+        choices=[("korn-graubard", _("Korn-Graubard (Clopper-Pearson met de effectieve steekproefomvang)")),
+                 ("logit", _("logit")), ("wald", _("Wald (afgekapt op 0% en 100%)"))],
+        help_text=_("Hoe het 95%-betrouwbaarheidsinterval van een gewogen aandeel wordt berekend."),
+    )
     triage_working_days = models.PositiveIntegerField(
         _("termijn triage (werkdagen)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)],
     )

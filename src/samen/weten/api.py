@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from samen.core import policy
 from samen.core.api.pagination import Pagination
+from samen.weten import estimates
 from samen.weten.models import Indicator, Wave
 from samen.weten.services import monitor
 
@@ -22,6 +23,7 @@ class FigureSerializer(serializers.Serializer):
     estimate = serializers.FloatField(allow_null=True)
     ci_low = serializers.FloatField(allow_null=True)
     ci_high = serializers.FloatField(allow_null=True)
+    interval = serializers.CharField(help_text="how ci_low and ci_high were computed: wald, logit or korn-graubard")
     suppressed = serializers.BooleanField()
 
 
@@ -31,10 +33,14 @@ class FigureQuery(serializers.Serializer):
     year = serializers.IntegerField(required=False)
     breakdown = serializers.MultipleChoiceField(choices=monitor.BREAKDOWNS, required=False,
                                                 help_text="age_group, age_group_monitor and/or sex")
+    interval = serializers.ChoiceField(choices=estimates.METHODS, required=False,
+                                       help_text="the 95% interval: wald, logit or korn-graubard "
+                                                 "(default: the municipality's setting)")
 
 
 class FiguresView(APIView):
-    """Shares with 95% intervals per area and year; cells under the suppression minimum have no figure."""
+    """Shares with 95% intervals per area and year; cells under the suppression minimum have no figure. Each
+    figure names its interval method (``interval``)."""
 
     capabilities = {"get": "monitor.view"}
 
@@ -45,7 +51,7 @@ class FiguresView(APIView):
         q = query.validated_data
         rows = monitor.figures(request.user.gemeente, request.user,
                                indicators=[q["indicator"]] if q.get("indicator") else None,
-                               breakdown=tuple(sorted(q.get("breakdown", ()))))
+                               breakdown=tuple(sorted(q.get("breakdown", ()))), interval=q.get("interval"))
         rows = [r for r in rows if (not q.get("level") or r.level == q["level"])
                 and (not q.get("year") or r.year == q["year"])
                 and (bool(q.get("breakdown")) == bool(r.age_group or r.sex))]

@@ -4,9 +4,24 @@ health, income, education, migration background, informal care and wijk.
 Pure module (numpy, pandas, statsmodels; no Django). A survey-weighted logistic regression: the
 GLM with binomial family and the design weights (normalised to mean 1) as variance weights, with a
 sandwich (HC0) covariance, which is the estimator of R's ``survey::svyglm`` for a design with
-weights only. Odds ratios with 95% confidence intervals, and a plain-language sentence per
-significant factor. A level held by fewer respondents than the suppression minimum shows no
-figure (its odds ratio is computed but withheld), like every small cell in Samen.
+weights only. Odds ratios with 95% confidence intervals (in the table), adjusted prevalence ratios
+by marginal standardisation from the same model (in the plain-language sentences, which say so), and
+a plain-language sentence per significant factor. A level held by fewer respondents than the
+suppression minimum shows no figure (its odds ratio is computed but withheld), like every small cell
+in Samen. A level (or reference level) in which nobody, or everybody, has the outcome separates the
+data (quasi-complete separation): its odds ratio does not exist, and it is reported as "te weinig
+gegevens".
+
+Adjusted prevalence ratio of level L against the reference R of a factor (marginal standardisation,
+"predictive margins"): with every respondent's factor set to L, then to R, and the other factors as they are,
+
+    P_L = sum_i w_i expit(x_i(L) b) / sum_i w_i,    PR = P_L / P_R,
+    se(log PR) = sqrt(g' V g),  g = d log P_L / db - d log P_R / db,
+    d log P_L / db = sum_i w_i m_i (1 - m_i) x_i(L) / sum_i w_i m_i,  m_i = expit(x_i(L) b),
+
+V the sandwich covariance of b; 95% interval exp(log PR -/+ 1.96 se). The covariates' distribution is taken
+as fixed (as Stata's ``margins`` without ``vce(unconditional)``). The p-value of a level is that of its
+coefficient (b = 0 if and only if PR = 1 in the model).
 """
 
 from __future__ import annotations
@@ -45,6 +60,9 @@ FACTOR_LABELS = {"age_group": "leeftijd", "sex": "geslacht", "marital_status": "
 OUTCOME_WORDS = {"lonely": "eenzaam", "severely_lonely": "ernstig eenzaam"}
 
 
+TOO_LITTLE = "te weinig gegevens"
+
+
 @dataclass(frozen=True)
 class Effect:
     factor: str
@@ -56,10 +74,27 @@ class Effect:
     p_value: float | None
     suppressed: bool
     sentence: str
+    prevalence_ratio: float | None = None
+    pr_low: float | None = None
+    pr_high: float | None = None
+    separated: bool = False  # nobody (or everybody) in the level or its reference has the outcome
 
     @property
     def label(self) -> str:
         return f"{FACTOR_LABELS.get(self.factor, self.factor)}: {self.level}"
+
+    @property
+    def p_text(self) -> str:
+        """The p-value in Dutch: "< 0,001" below 0.001, else three decimals with a comma."""
+        return p_text(self.p_value)
+
+
+def p_text(p_value: float | None) -> str:
+    if p_value is None or not math.isfinite(p_value):
+        return ""
+    if p_value < 0.001:
+        return "< 0,001"
+    return f"{p_value:.3f}".replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -74,21 +109,28 @@ class FactorModel:
 
 
 def _times(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    """One decimal with a comma; two where one would read "1,0" for a ratio that is not 1."""
+    text = f"{value:.1f}"
+    if text == "1.0" and abs(value - 1.0) >= 0.005:
+        text = f"{value:.2f}"
+    return text.replace(".", ",")
 
 
 def _sentence(factor, level, ratio, low, high, p_value, outcome, reference) -> str:
-    if p_value is None or p_value >= 0.05:
+    """A sentence about an adjusted prevalence ratio (``ratio``, ``low``, ``high``), which it names."""
+    if p_value is None or p_value >= 0.05 or ratio is None:
         return ""
     _reference, groups, reference_words = FACTORS.get(factor, ("", {}, f"inwoners van {reference}"))
     group = groups.get(level, f"inwoners van {level}")
-    interval = f"(95%-betrouwbaarheidsinterval {_times(low)} tot {_times(high)})"
+    p_words = f"p {p_text(p_value)}" if p_value < 0.001 else f"p = {p_text(p_value)}"
+    interval = (f"(prevalentieratio, gecorrigeerd voor de andere kenmerken; 95%-betrouwbaarheidsinterval "
+                f"{_times(low)} tot {_times(high)}; {p_words})")
     words = OUTCOME_WORDS.get(outcome, outcome)
     if ratio >= 1:
-        return (f"{group[0].upper()}{group[1:]} hebben {_times(ratio)} keer zoveel kans om {words} te zijn "
-                f"als {reference_words} {interval}.")
-    return (f"{group[0].upper()}{group[1:]} hebben een kleinere kans om {words} te zijn dan {reference_words}: "
-            f"{_times(ratio)} keer zo groot {interval}.")
+        return (f"{group[0].upper()}{group[1:]} zijn {_times(ratio)} keer zo vaak {words} als {reference_words} "
+                f"{interval}.")
+    return (f"{group[0].upper()}{group[1:]} zijn minder vaak {words} dan {reference_words}: "
+            f"{_times(ratio)} keer zo vaak {interval}.")
 
 
 def design_matrix(frame: pd.DataFrame, factors: list[str], references: dict[str, str]) -> pd.DataFrame:
@@ -130,14 +172,57 @@ def fit(frame: pd.DataFrame, outcome: str, *, weight: str = "weight", factors: l
         except (np.linalg.LinAlgError, ValueError):
             return None
     effects = []
+    beta_all = result.params.to_numpy(float)
+    cov = np.asarray(result.cov_params(), dtype=float)
+    matrix = x.to_numpy(float)
     for name in x.columns[1:]:
         factor, level = name.split("=", 1)
         count = int(x[name].sum())
         beta, se, p_value = float(result.params[name]), float(result.bse[name]), float(result.pvalues[name])
-        if count < min_n or not math.isfinite(se):
+        if count < min_n:
             effects.append(Effect(factor, level, count, None, None, None, None, True, ""))
             continue
+        if _separated(data, y, factor, level, references[factor]) or not math.isfinite(se) or abs(beta) > 15:
+            effects.append(Effect(factor, level, count, None, None, None, None, False, "", separated=True))
+            continue
         ratio, low, high = math.exp(beta), math.exp(beta - Z95 * se), math.exp(beta + Z95 * se)
+        pr, pr_low, pr_high = prevalence_ratio(matrix, list(x.columns), weights, beta_all, cov, factor, name)
         effects.append(Effect(factor, level, count, ratio, low, high, p_value, False,
-                              _sentence(factor, level, ratio, low, high, p_value, outcome, references[factor])))
+                              _sentence(factor, level, pr, pr_low, pr_high, p_value, outcome, references[factor]),
+                              pr, pr_low, pr_high))
     return FactorModel(outcome, len(data), int(y.sum()), effects)
+
+
+def _separated(data: pd.DataFrame, y: np.ndarray, factor: str, level: str, reference: str) -> bool:
+    """Quasi-complete separation on this level: in the level, or in its reference group, nobody (or everybody)
+    has the outcome, so the odds ratio is 0 or infinite and the fit only stops because the iterations do."""
+    for group in (level, reference):
+        outcome = y[(data[factor] == group).to_numpy()]
+        if outcome.size and (outcome.min() == outcome.max()):
+            return True
+    return False
+
+
+def prevalence_ratio(matrix: np.ndarray, columns: list[str], weights: np.ndarray, beta: np.ndarray,
+                     cov: np.ndarray, factor: str, column: str) -> tuple[float, float, float]:
+    """The adjusted prevalence ratio of dummy ``column`` against its factor's reference, by marginal
+    standardisation, with its 95% interval by the delta method (the formulas in the module doc)."""
+    own = [i for i, c in enumerate(columns) if c.startswith(f"{factor}=")]
+    target = columns.index(column)
+
+    def margin(set_to: int | None):
+        xs = matrix.copy()
+        xs[:, own] = 0.0
+        if set_to is not None:
+            xs[:, set_to] = 1.0
+        m = 1.0 / (1.0 + np.exp(-(xs @ beta)))
+        total = float(np.sum(weights * m))
+        gradient = (weights * m * (1.0 - m)) @ xs / total  # d log P / d beta
+        return total / float(np.sum(weights)), gradient
+
+    level_share, level_gradient = margin(target)
+    reference_share, reference_gradient = margin(None)
+    g = level_gradient - reference_gradient
+    se = math.sqrt(max(float(g @ cov @ g), 0.0))
+    log_ratio = math.log(level_share / reference_share)
+    return math.exp(log_ratio), math.exp(log_ratio - Z95 * se), math.exp(log_ratio + Z95 * se)

@@ -11,6 +11,10 @@ Public API
     alpha = 0.05, so that the interval excludes 0 exactly when p < alpha), and a verdict: "gestegen"
     (p < alpha and d > 0), "gedaald" (p < alpha and d < 0), else "geen significante verandering".
     se = 0 on both sides: z = 0 and p = 1 when d = 0, else z = +-inf and p = 0.
+``holm(p_values) -> list[float]`` and ``adjust(changes, alpha=0.05) -> list[Change | None]``
+    Holm's step-down adjustment of several tests (e.g. the wijken of one indicator): the adjusted p-values
+    p_(i)^adj = max_{j <= i} min(1, (m - j + 1) p_(j)) over the p-values sorted ascending; ``adjust`` gives
+    each Change its adjusted p-value and re-decides its verdict on it (familywise error rate <= alpha).
 ``change_between(earlier: Cell, later: Cell, alpha=0.05) -> Change | None``
     The same from two Cells; None when either is suppressed or has no estimate or no standard error.
 ``Target(indicator, value, direction, target_year, baseline_year=2016)`` and
@@ -35,6 +39,7 @@ whether a difference is statistically significant.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -50,7 +55,9 @@ __all__ = [
     "Progress",
     "Target",
     "change",
+    "adjust",
     "change_between",
+    "holm",
     "progress",
 ]
 
@@ -75,6 +82,8 @@ class Change:
     ci_high: float
     alpha: float
     verdict: str
+    p_adjusted: float | None = None  # Holm-adjusted over the areas compared together; None: not adjusted
+    tests: int = 1  # how many tests the adjustment was over
 
     @property
     def significant(self) -> bool:
@@ -116,6 +125,42 @@ def change(earlier: float, se_earlier: float, later: float, se_later: float, alp
     else:
         verdict = NO_CHANGE
     return Change(p1, p2, d, se, z, p_value, d - half, d + half, alpha, verdict)
+
+
+def _verdict(p_value: float, d: float, alpha: float) -> str:
+    if p_value < alpha and d > 0:
+        return INCREASED
+    if p_value < alpha and d < 0:
+        return DECREASED
+    return NO_CHANGE
+
+
+def holm(p_values) -> list[float]:
+    """Holm-adjusted p-values, in the order given (Holm 1979, Scand. J. Statist. 6, 65-70)."""
+    values = [_number("p-value", p) for p in p_values]
+    for p in values:
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"A p-value lies between 0 and 1, not {p!r}.")
+    m = len(values)
+    order = sorted(range(m), key=lambda i: values[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * values[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def adjust(changes, alpha: float | None = None) -> list:
+    """The Changes (None for a comparison not made) with Holm-adjusted p-values and verdicts on those."""
+    made = [i for i, c in enumerate(changes) if c is not None]
+    adjusted = holm([changes[i].p_value for i in made])
+    out = list(changes)
+    for i, p in zip(made, adjusted, strict=True):
+        c = changes[i]
+        level = c.alpha if alpha is None else alpha
+        out[i] = dataclasses.replace(c, p_adjusted=p, tests=len(made), verdict=_verdict(p, c.difference, level))
+    return out
 
 
 def change_between(earlier: Cell, later: Cell, alpha: float = 0.05) -> Change | None:
@@ -161,6 +206,8 @@ class Progress:
     projected: float | None
     on_track: bool | None
     reason: str
+    area: str = ""  # the area the target is for (the municipality or a wijk), for the screen
+    wijk: str = ""  # the wijk's code; empty for the whole municipality
 
 
 def _share(value: float | Cell | None) -> float | None:

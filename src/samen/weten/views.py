@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -40,37 +41,78 @@ class DashboardView(PolicyMixin, TemplateView):
         factor_wijk = self.request.GET.get("factor_wijk") or None
         if factor_wijk and not policy.visible(user, Wijk).filter(code=factor_wijk).exists():
             factor_wijk = None
+        trend_wijk = self.request.GET.get("trend_wijk") or None
+        if trend_wijk and not policy.visible(user, Wijk).filter(code=trend_wijk).exists():
+            trend_wijk = None
         data = monitor.overview(user.gemeente, user, indicator, factor_wijk=factor_wijk)
         return {**super().get_context_data(**kwargs), "data": data, "indicators": Indicator.choices,
-                "wijken": policy.visible(user, Wijk), "factor_wijk": factor_wijk,
-                **chart_context(user.gemeente, data)}
+                "standardised_rows": _standardised_rows(user.gemeente, data),
+                "wijken": policy.visible(user, Wijk), "factor_wijk": factor_wijk, "trend_wijk": trend_wijk,
+                **chart_context(user.gemeente, data, trend_wijk)}
+
+
+BREAKDOWN_WORDS = {"age_group": "leeftijd", "age_group_monitor": "leeftijd-monitor", "sex": "geslacht"}
+CSV_COLUMNS = ["niveau", "gebiedscode", "gebied", "jaar", "leeftijdsgroep", "geslacht", "indicator", "n",
+               "schatting", "ondergrens_95", "bovengrens_95", "intervalmethode", "onderdrukt"]
+
+
+def _share(value: float | None, excel: bool) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.4f}"
+    return text.replace(".", ",") if excel else text
+
+
+def _standardised_rows(gemeente, data) -> list[dict]:
+    """The latest wave's crude and age-standardised figures: the municipality first, then the wijken."""
+    if not data.latest_year:
+        return []
+    rows = [{"name": gemeente.name, "item": data.standardised.get((gemeente.code, data.latest_year))}]
+    rows += [{"name": data.wijk_names[code], "item": data.standardised.get((code, data.latest_year))}
+             for code in data.wijken]
+    return [row for row in rows if row["item"] is not None]
 
 
 class FiguresCsvView(PolicyMixin, TemplateView):
+    """Every published figure as CSV: for Dutch Excel by default (semicolon, decimal comma, UTF-8 with a
+    byte-order mark), or ``?formaat=rfc4180`` for machines (comma, decimal point, no BOM, CRLF)."""
+
     capability = "monitor.view"
 
     def get(self, request, *args, **kwargs):
         breakdown = tuple(b for b in request.GET.get("uitsplitsing", "").split(",") if b in monitor.BREAKDOWNS)
-        rows = monitor.figures(request.user.gemeente, request.user, breakdown=breakdown)
-        table = [["niveau", "gebiedscode", "gebied", "jaar", "leeftijdsgroep", "geslacht", "indicator", "n",
-                  "schatting", "ondergrens_95", "bovengrens_95", "onderdrukt"]]
+        excel = request.GET.get("formaat", "excel") != "rfc4180"
+        gemeente = request.user.gemeente
+        rows = monitor.figures(gemeente, request.user, breakdown=breakdown)
+        table = [CSV_COLUMNS]
         for f in rows:
             table.append([f.level, f.area_code, f.area_name, f.year, f.age_group, f.sex, f.indicator,
                           "" if f.suppressed else f.n,
-                          "" if f.suppressed else f"{f.estimate:.4f}",
-                          "" if f.suppressed else f"{f.ci_low:.4f}",
-                          "" if f.suppressed else f"{f.ci_high:.4f}", "ja" if f.suppressed else "nee"])
+                          "" if f.suppressed else _share(f.estimate, excel),
+                          "" if f.suppressed else _share(f.ci_low, excel),
+                          "" if f.suppressed else _share(f.ci_high, excel),
+                          f.interval, "ja" if f.suppressed else "nee"])
+        words = "-".join(BREAKDOWN_WORDS[b] for b in breakdown) or "totalen"
+        name = (f"monitor-eenzaamheid-{slugify(gemeente.name)}-cijfers-{words}-{timezone.localdate()}"
+                f"{'' if excel else '-rfc4180'}.csv")
         # Numbers stay numbers; area names (typed by people) are guarded against formulas (core.tabular).
-        return tabular.csv_response(table, f"monitor-{timezone.localdate()}.csv", delimiter=",", bom=False)
+        if excel:
+            return tabular.csv_response(table, name, delimiter=";", bom=True)
+        return tabular.csv_response(table, name, delimiter=",", bom=False, lineterminator="\r\n")
 
 
 class FactsheetView(PolicyMixin, TemplateView):
     capability = "monitor.view"
 
     def get(self, request, *args, **kwargs):
-        pdf = factsheet.render(request.user.gemeente, request.user, _indicator(request))
+        user, indicator = request.user, _indicator(request)
+        wijk = policy.visible(user, Wijk).filter(code=request.GET.get("wijk") or "").first()
+        pdf = factsheet.render(user.gemeente, user, indicator, wijk.code if wijk else None)
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="factsheet-eenzaamheid-{timezone.localdate()}.pdf"'
+        area = slugify(wijk.policy_name or wijk.official_name) if wijk else "gemeente"
+        name = (f"factsheet-{slugify(Indicator(indicator).label)}-{slugify(user.gemeente.name)}-{area}-"
+                f"{timezone.localdate()}")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         return response
 
 

@@ -2,6 +2,7 @@
 
 What each setting steers: ``min_cell_size`` the smallest number of respondents behind a published survey
 figure (weten), ``min_effective_n`` the smallest effective number of respondents (Kish) behind one,
+``ci_method`` how the monitor computes its 95% intervals (Korn-Graubard, logit or Wald; docs/monitor.md "Methoden"),
 ``triage_working_days`` the deadline for triage of a new signal (vinden; counts from the next new signal on),
 ``catalogue_stale_months`` when an activity not confirmed by its provider is flagged and the provider reminded,
 ``catalogue_hide_months`` when it leaves the public site (kwaliteit); ``province`` the province in addresses of
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from samen.core import policy
 from samen.core.models import Gemeente, User
 
-SETTINGS = ("min_cell_size", "min_effective_n", "triage_working_days", "catalogue_stale_months",
+SETTINGS = ("min_cell_size", "min_effective_n", "ci_method", "triage_working_days", "catalogue_stale_months",
             "catalogue_hide_months", "province", "public_host")
 log = logging.getLogger(__name__)
 

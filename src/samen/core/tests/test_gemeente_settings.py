@@ -17,7 +17,8 @@ from samen.kwaliteit.services.search import search
 from samen.kwaliteit.tests.test_search import Town
 
 URL = reverse("core:gemeente_settings")
-GOOD = {"min_cell_size": "40", "min_effective_n": "25", "triage_working_days": "3", "catalogue_stale_months": "4",
+GOOD = {"min_cell_size": "40", "min_effective_n": "25", "ci_method": "logit",
+        "triage_working_days": "3", "catalogue_stale_months": "4",
         "catalogue_hide_months": "8", "province": "Noord-Holland", "public_host": "Samen.Hilversum.nl"}
 
 
@@ -34,7 +35,8 @@ def test_the_beheerder_changes_the_settings(hilversum, client_as):
     assert 'value="50"' in page.content.decode()  # the current minimum cell size
     response = client.post(URL, GOOD)
     assert response.status_code == 302 and response["Location"] == URL
-    assert settings_of(hilversum) == {"min_cell_size": 40, "min_effective_n": 25, "triage_working_days": 3,
+    assert settings_of(hilversum) == {"min_cell_size": 40, "min_effective_n": 25, "ci_method": "logit",
+                                      "triage_working_days": 3,
                                       "catalogue_stale_months": 4, "catalogue_hide_months": 8,
                                       "province": "Noord-Holland", "public_host": "samen.hilversum.nl"}
     assert "De instellingen zijn opgeslagen." in client.get(URL).content.decode()
@@ -45,6 +47,7 @@ def test_the_beheerder_changes_the_settings(hilversum, client_as):
     ("catalogue_hide_months", "3", "kies meer maanden dan bij 'verouderd na' (4)"),
     ("min_cell_size", "5", "minstens 10"),
     ("min_effective_n", "9", "minstens 10"),
+    ("ci_method", "normaal", "Selecteer een geldige keuze"),
     ("triage_working_days", "0", "minstens 1"),
     ("catalogue_stale_months", "99", "hoogstens 24"),
     ("triage_working_days", "drie", "Voer een geheel getal in"),

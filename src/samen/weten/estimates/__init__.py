@@ -1,25 +1,29 @@
 """Survey estimates for the loneliness monitor: weighted shares with 95% intervals per cell, suppression of
-small cells, and complementary (secondary) suppression. Pure numpy: no Django, no pandas (a pandas DataFrame
-or Series may be passed wherever a mapping of arrays or an array is expected; it is read with np.asarray).
+small cells, and complementary (secondary) suppression. Pure numpy (and scipy.special for the interval
+quantiles): no Django, no pandas (a pandas DataFrame or Series may be passed wherever a mapping of arrays or an
+array is expected; it is read with np.asarray).
 
 The module takes already-scored 0/1 outcomes (scoring is samen.weten.scales' job).
 
 Public API
 ==========
 
-``estimate(columns, outcomes, weights, by, min_n=50, strata=None) -> list[Cell]``
+``estimate(columns, outcomes, weights, by, min_n=50, strata=None, interval=None) -> list[Cell]``
     One Cell per (cell of ``by``, indicator), sorted by the ``by`` values (column by column) and then by
     indicator in the order of ``outcomes``.
-``estimate_table(columns, outcomes, weights, by, min_n=50, strata=None) -> EstimateTable``
+``estimate_table(columns, outcomes, weights, by, min_n=50, strata=None, interval=None) -> EstimateTable``
     The same figures as numpy arrays (one row per cell, one column per indicator); ``.cells()`` gives the
     Cells. This is the fast path: building hundreds of thousands of Python objects costs more than computing.
-``estimate_levels(columns, outcomes, weights, levels, min_n=50, strata=None) -> dict[tuple[str, ...], EstimateTable]``
+``estimate_levels(columns, outcomes, weights, levels, min_n=50, strata=None, interval=None)``
+    -> dict[tuple[str, ...], EstimateTable]
     Several groupings at once (e.g. gemeente+year, wijk+year, buurt+year, each with and without age group),
     sharing the factorisation of the columns and the per-indicator row arrays.
 ``protect(cells, hierarchy, min_n=50) -> list[Cell]``
     Primary plus complementary (secondary) suppression, see below.
 ``hierarchy(columns, relations) -> list[tuple[CellId, tuple[CellId, ...]]]``
     Which child cells make up which parent cell, read from the microdata, for ``protect``.
+``bounds(method, p, var, n, kish, df=None)`` and ``interval(method, p, var, n, kish, df=None)``
+    The 95% interval of one method for arrays of shares, or for one share.
 ``age_group(age, scheme="issue") -> str | None`` and ``age_groups(ages, scheme="issue") -> Coded``
     Age groups; ``Coded`` is an integer-coded column (codes, labels; -1 = missing) that ``estimate`` takes
     as is, without factorising, with its cells ordered by label order.
@@ -79,9 +83,11 @@ It is computed in two passes per cell and stratum (the stratum mean, then square
 
 Documented choices
 ==================
-* Interval: reported as computed, NOT clipped. The (Wald) interval p -/+ 1.96 se can pass below 0 or above 1
-  for shares near 0 or 1 in small cells; that is what R's ``confint(svymean(...))`` reports too. Callers
-  that show it may clip for display, but the published figures are the computed ones.
+* Interval: ``interval=`` names the method, one of ``METHODS`` ("wald", "logit", "korn-graubard"; see
+  ``samen.weten.estimates.intervals``): bounds always within 0-1, a one-sided interval where p is 0 or 1.
+  Every published figure names one (the monitor: ``Gemeente.ci_method``, default "korn-graubard"). Without
+  it (``interval=None``) the Wald interval p -/+ 1.96 se is reported as computed, NOT clipped, as R's
+  ``confint(svymean(...))`` reports it: for the cross-check with R, not for publication.
 * n = 1 (or n = 0): the variance is undefined (n/(n-1)); se, ci_low and ci_high are None. In a stratified
   design a single respondent's z is 0, so R would report a zero-width interval: we report None as well.
 * sum(w) = 0 in a cell with n >= 1 (all weights 0): the share is undefined; estimate, se and CI are None.
@@ -105,11 +111,14 @@ completed years; a fractional age is floored (25.9 -> 25).
 from samen.weten.estimates.agegroups import AGE_SCHEMES, age_group, age_groups
 from samen.weten.estimates.cells import DEFAULT_MIN_N, Z95, Cell, CellId, Coded, EstimateTable
 from samen.weten.estimates.estimating import estimate, estimate_levels, estimate_table
+from samen.weten.estimates.intervals import DEFAULT_METHOD, METHODS, bounds, interval
 from samen.weten.estimates.suppression import hierarchy, protect
 
 __all__ = [
     "AGE_SCHEMES",
+    "DEFAULT_METHOD",
     "DEFAULT_MIN_N",
+    "METHODS",
     "Z95",
     "Cell",
     "CellId",
@@ -117,9 +126,11 @@ __all__ = [
     "EstimateTable",
     "age_group",
     "age_groups",
+    "bounds",
     "estimate",
     "estimate_levels",
     "estimate_table",
     "hierarchy",
+    "interval",
     "protect",
 ]

@@ -83,6 +83,7 @@ class EstimateTable:
     suppressed: np.ndarray
     min_n: int
     effective_n: np.ndarray | None = None
+    interval: str | None = None  # the interval method (intervals.METHODS); None: R's confint, not cut off
 
     def __len__(self) -> int:
         return len(self.keys) * len(self.indicators)

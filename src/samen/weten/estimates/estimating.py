@@ -10,6 +10,7 @@ import numpy as np
 
 from samen.weten.estimates.cells import DEFAULT_MIN_N, Z95, Cell, EstimateTable
 from samen.weten.estimates.factorising import _dense_limit, _Factor, _factorize, _Grouping, _grouping
+from samen.weten.estimates.intervals import bounds, check_method
 from samen.weten.estimates.validation import _check_min_n, _Outcome, _outcome, _Strata, _strata, _weights
 
 # --------------------------------------------------------------------------------------------------- estimating
@@ -63,11 +64,13 @@ def _estimate_grouping(
     outcomes: Sequence[tuple[str, _Outcome]],
     min_n: int,
     strata: _Strata | None,
+    interval: str | None = None,
 ) -> EstimateTable:
     shape = (g.n_cells, len(outcomes))
     n_arr = np.zeros(shape, np.int64)
     wsum, est, se = np.zeros(shape), np.full(shape, np.nan), np.full(shape, np.nan)
     effective = np.full(shape, np.nan)
+    df = np.full(shape, np.nan)
     bins = g.n_cells + 1  # the spare bin gathers rows outside every cell
     pairs = None if strata is None else _pairs(g, strata)
     for j, (_, o) in enumerate(outcomes):
@@ -85,6 +88,7 @@ def _estimate_grouping(
                 var = n / (n - 1.0) * squares / (total * total)
             else:
                 var = _stratified_sum(g, pairs, o, p) / (total * total)
+        df[:, j] = n - 1.0 if strata is None else n - _strata_in_cells(g, pairs, o)
         var = np.where(n >= 2, var, np.nan)
         n_arr[:, j] = np.rint(n).astype(np.int64)
         wsum[:, j] = total
@@ -93,7 +97,11 @@ def _estimate_grouping(
     suppressed = n_arr < min_n
     est[suppressed] = np.nan
     se[suppressed | np.isnan(est)] = np.nan
-    half = Z95 * se
+    if interval is None:  # R's confint(svymean(...)) as computed, not cut off at 0 and 1
+        half = Z95 * se
+        ci_low, ci_high = est - half, est + half
+    else:
+        ci_low, ci_high = bounds(interval, est, se * se, n_arr, effective, df)
     return EstimateTable(
         by=g.by,
         indicators=tuple(name for name, _ in outcomes),
@@ -102,19 +110,27 @@ def _estimate_grouping(
         weight_sum=wsum,
         estimate=est,
         se=se,
-        ci_low=est - half,
-        ci_high=est + half,
+        ci_low=ci_low,
+        ci_high=ci_high,
         suppressed=suppressed,
         min_n=min_n,
         effective_n=effective,
+        interval=interval,
     )
+
+
+def _strata_in_cells(g: _Grouping, pairs: _Pairs, o: _Outcome) -> np.ndarray:
+    """Per cell: the strata that hold at least one of its respondents with a valid outcome."""
+    valid = np.bincount(pairs.pair, weights=o.valid[pairs.rows], minlength=pairs.pair_cell.size)
+    return np.bincount(pairs.pair_cell, weights=(valid > 0).astype(float), minlength=g.n_cells)
 
 
 class _Inputs:
     """Validated inputs with a cache of factorised columns, shared by several groupings."""
 
     def __init__(self, columns: Mapping[str, Any], outcomes: Mapping[str, Any], weights: Any, min_n: Any,
-                 strata: Any):
+                 strata: Any, interval: str | None = None):
+        self.interval = None if interval is None else check_method(interval)
         self.w = _weights(weights)
         self.min_n = _check_min_n(min_n)
         self.columns = columns
@@ -151,9 +167,11 @@ def estimate_table(
     by: Sequence[str],
     min_n: int = DEFAULT_MIN_N,
     strata: Any = None,
+    interval: str | None = None,
 ) -> EstimateTable:
     """Weighted shares, n and 95% intervals of every outcome in every cell of ``by`` (see the module doc)."""
-    return estimate_levels(columns, outcomes, weights, [by], min_n=min_n, strata=strata)[tuple(by)]
+    return estimate_levels(columns, outcomes, weights, [by], min_n=min_n, strata=strata,
+                           interval=interval)[tuple(by)]
 
 
 def estimate(
@@ -163,9 +181,10 @@ def estimate(
     by: Sequence[str],
     min_n: int = DEFAULT_MIN_N,
     strata: Any = None,
+    interval: str | None = None,
 ) -> list[Cell]:
     """``estimate_table(...).cells()``: one Cell per cell of ``by`` and outcome."""
-    return estimate_table(columns, outcomes, weights, by, min_n=min_n, strata=strata).cells()
+    return estimate_table(columns, outcomes, weights, by, min_n=min_n, strata=strata, interval=interval).cells()
 
 
 def estimate_levels(
@@ -175,12 +194,13 @@ def estimate_levels(
     levels: Iterable[Sequence[str]],
     min_n: int = DEFAULT_MIN_N,
     strata: Any = None,
+    interval: str | None = None,
 ) -> dict[tuple[str, ...], EstimateTable]:
     """``estimate_table`` for several groupings (``levels``) in one go, keyed by ``tuple(by)``.
 
     Each column is factorised once and each outcome's row arrays are built once; every (grouping, outcome)
     then costs five ``np.bincount`` calls (plus two passes per stratum pair in a stratified design)."""
-    inputs = _Inputs(columns, outcomes, weights, min_n, strata)
+    inputs = _Inputs(columns, outcomes, weights, min_n, strata, interval)
     groupings = {}
     for by in levels:
         key = tuple(by)
@@ -188,5 +208,6 @@ def estimate_levels(
             groupings[key] = inputs.grouping(key)
     prepared = [(name, inputs.outcome(name, values)) for name, values in inputs.outcome_values]
     return {
-        key: _estimate_grouping(g, prepared, inputs.min_n, inputs.strata) for key, g in groupings.items()
+        key: _estimate_grouping(g, prepared, inputs.min_n, inputs.strata, inputs.interval)
+        for key, g in groupings.items()
     }

@@ -17,17 +17,26 @@ def _data_uri(svg: str | None) -> str | None:
     return None if not svg else "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def context(gemeente, user, indicator: str) -> dict:
+def context(gemeente, user, indicator: str, wijk: str | None = None) -> dict:
+    """The factsheet of the municipality, or of one wijk (``wijk``: its code; for the wijk's zorgnetwerk):
+    the wijk's key figures, targets, trend beside the municipality and factors."""
     from samen.weten.services.charts import chart_context
 
-    data = monitor.overview(gemeente, user, indicator)
-    charts = chart_context(gemeente, data)
+    data = monitor.overview(gemeente, user, indicator, factor_wijk=wijk)
+    if wijk not in data.wijken:
+        wijk = None
+    charts = chart_context(gemeente, data, trend_wijk=wijk)
     waves = {w.year: w for w in monitor.waves(gemeente, data.source)}
     return {"gemeente": gemeente, "data": data, "made_on": timezone.localdate(), "waves": waves,
+            "wijk": wijk, "area_name": data.wijk_names[wijk] if wijk else gemeente.name,
+            "focus": data.series(wijk), "area_targets": data.targets_for(wijk),
+            "table_wijken": {wijk: data.wijken[wijk]} if wijk else data.wijken,
             "map_uri": _data_uri(charts.get("map_svg")), "trend_uri": _data_uri(charts.get("trend_svg")),
             "forest_uri": _data_uri(charts.get("forest_svg"))}
 
 
-def render(gemeente, user, indicator: str = "lonely") -> bytes:
-    html = render_to_string("weten/factsheet.html", context(gemeente, user, indicator))
-    return HTML(string=html).write_pdf()
+def render(gemeente, user, indicator: str = "lonely", wijk: str | None = None) -> bytes:
+    """The factsheet as a tagged PDF (PDF/UA-1: structure tags, language, title), so that screen readers
+    read its headings, lists and tables."""
+    html = render_to_string("weten/factsheet.html", context(gemeente, user, indicator, wijk))
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

@@ -18,6 +18,7 @@ from django.db.models import Max
 from samen.core import disclosure, policy
 from samen.core.models import Gemeente, Wijk
 from samen.weten import estimates, factors, trends
+from samen.weten.estimates import intervals as interval_methods
 from samen.weten.models import Indicator, ReferenceFigure, Respondent, Source, Target, Wave
 
 INDICATORS = [i.value for i in Indicator]
@@ -42,6 +43,8 @@ class Figure:
     age_group: str = ""
     sex: str = ""
     breakdown: tuple[str, ...] = ()
+    se: float | None = None  # None where suppressed
+    interval: str = estimates.DEFAULT_METHOD  # how ci_low and ci_high were computed (estimates.METHODS)
 
     def as_row(self) -> dict:
         return dataclasses.asdict(self)
@@ -112,23 +115,34 @@ SCHEME_GROUPS = {"age_group": AGE_GROUPS,
 
 
 def figures(gemeente: Gemeente, user, *, source: str = Source.HILVERSUM_MONITOR, indicators=None,
-            breakdown: str | tuple[str, ...] | None = None) -> list[Figure]:
+            breakdown: str | tuple[str, ...] | None = None, interval: str | None = None) -> list[Figure]:
     """Published figures per gemeente, wijk and buurt and year, and where asked per age group (the
     issue's groups or the monitor's own), sex or both. Primary and complementary suppression run over
-    all breakdowns at once, so no combination of downloads reveals a hidden cell."""
+    all breakdowns at once, so no combination of downloads reveals a hidden cell. ``interval`` is the
+    95% interval method (estimates.METHODS); default the municipality's setting ``Gemeente.ci_method``."""
+    interval = interval_method(gemeente, interval)
     indicators = list(indicators or INDICATORS)
     breakdown = tuple(b for b in ((breakdown,) if isinstance(breakdown, str) else breakdown or ()) if b in BREAKDOWNS)
     wanted = next((extra for extra in EXTRAS if set(extra) == set(breakdown)), ())
-    return [f for f in _all_figures(gemeente, user, source, tuple(indicators))
+    return [f for f in _all_figures(gemeente, user, source, tuple(indicators), interval)
             if f.breakdown == wanted]
 
 
-def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, ...]) -> list[Figure]:
+def interval_method(gemeente: Gemeente, asked: str | None = None) -> str:
+    """The interval method asked for, else the municipality's setting, else the documented default."""
+    for method in (asked, getattr(gemeente, "ci_method", None)):
+        if method in estimates.METHODS:
+            return method
+    return estimates.DEFAULT_METHOD
+
+
+def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, ...],
+                 interval: str) -> list[Figure]:
     frame = microdata(gemeente, source, user)
     if frame.empty:
         return []
     key = (f"{frame.attrs.get('cache_key', id(frame))}-figures-{gemeente.min_cell_size}-"
-           f"{gemeente.min_effective_n}-{'-'.join(indicators)}")
+           f"{gemeente.min_effective_n}-{interval}-{'-'.join(indicators)}")
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -142,7 +156,8 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         columns = _columns(part)
         strata = (part["year"].astype(str) + "|" + part["stratum"]).to_numpy() if with_strata else None
         tables = estimates.estimate_levels(columns, {i: part[i].to_numpy(float) for i in indicators},
-                                           part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata)
+                                           part["weight"].to_numpy(float), groupings, min_n=min_n, strata=strata,
+                                           interval=interval)
         cells += [cell for table in tables.values() for cell in table.cells()]
     hidden = _protect(cells, _columns(frame), bases, min_n, gemeente.min_effective_n)
     names = _area_names(gemeente)
@@ -157,7 +172,7 @@ def _all_figures(gemeente: Gemeente, user, source: str, indicators: tuple[str, .
         out.append(Figure(code, names.get(values[level], code), level, int(values["year"]), cell.indicator,
                           cell.n if shown else None, cell.estimate if shown else None,
                           cell.ci_low if shown else None, cell.ci_high if shown else None, not shown, age,
-                          values.get("sex") or "", extra))
+                          values.get("sex") or "", extra, cell.se if shown else None, interval))
     cache.set(key, out, 600)
     return out
 
@@ -257,6 +272,22 @@ class Overview:
     factor_model: factors.FactorModel | None
     min_n: int
     gemeente_target: Target | None = None
+    interval: str = estimates.DEFAULT_METHOD
+    standardised: dict = dataclasses.field(default_factory=dict)  # see age_standardised()
+    local_reference: list = dataclasses.field(default_factory=list)  # see _local_reference()
+
+    @property
+    def interval_label(self) -> str:
+        return interval_methods.LABELS[self.interval]
+
+    def series(self, wijk: str | None = None) -> list[Figure]:
+        """The figures of the municipality, or of one wijk, by year."""
+        if not wijk:
+            return self.gemeente
+        return [self.wijken[wijk][year] for year in sorted(self.wijken.get(wijk, {}))]
+
+    def targets_for(self, wijk: str | None = None) -> list:
+        return [t for t in self.targets if t.wijk == (wijk or "")]
 
 
 def overview(gemeente: Gemeente, user, indicator: str = "lonely", source: str = Source.HILVERSUM_MONITOR,
@@ -272,24 +303,130 @@ def overview(gemeente: Gemeente, user, indicator: str = "lonely", source: str = 
         if f.level == "wijk":
             by_wijk.setdefault(f.area_code, {})[f.year] = f
             names[f.area_code] = f.area_name
+    interval = interval_method(gemeente)
+    reference = list(ReferenceFigure.objects.filter(indicator=indicator, region_code__in=[
+        "NL01", "NL00", gemeente.code]).order_by("region_code", "period"))
     return Overview(
         indicator=indicator, indicator_label=str(Indicator(indicator).label), source=source, years=years,
         latest_year=latest, gemeente=own, wijken=dict(sorted(by_wijk.items())), wijk_names=names,
         changes=_changes(own, by_wijk, names, gemeente.name, years),
         targets=_progress(gemeente, indicator, source, own, by_wijk),
-        reference=list(ReferenceFigure.objects.filter(indicator=indicator, region_code__in=[
-            "NL01", "NL00", gemeente.code]).order_by("region_code", "period")),
+        reference=reference,
         factor_model=factor_analysis(gemeente, user, indicator, source, latest, factor_wijk) if latest else None,
         min_n=gemeente.min_cell_size,
         gemeente_target=Target.objects.filter(gemeente=gemeente, indicator=indicator, source=source,
                                               wijk__isnull=True).first(),
+        interval=interval,
+        standardised=age_standardised(gemeente, user, indicator, source, interval, latest) if latest else {},
+        local_reference=_local_reference(gemeente, user, indicator, source, interval, reference, years),
     )
 
 
-def _se(figure: Figure) -> float | None:
-    if figure.suppressed or figure.ci_low is None or figure.ci_high is None:
+@dataclass(frozen=True)
+class Standardised:
+    """A directly age-standardised share of one area and year, beside its crude figure."""
+
+    area_code: str
+    year: int
+    crude: Figure
+    estimate: float | None  # None where an age group of the area is suppressed (nothing to standardise)
+    ci_low: float | None
+    ci_high: float | None
+
+
+def standard_population(gemeente: Gemeente, user, source: str, year: int) -> dict[str, float]:
+    """The standard population of the direct standardisation: the municipality's own age structure, as the
+    weighted share of each age group (16-25, 26-64, 65-74, 75+) among its respondents of ``year`` (the
+    latest wave: the weights make the sample represent the municipality's residents)."""
+    frame = microdata(gemeente, source, user)
+    rows = frame[(frame["year"] == year) & frame["age_group"].notna()]
+    totals = rows.groupby("age_group")["weight"].sum()
+    total = float(totals.sum())
+    return {g: float(totals.get(g, 0.0)) / total for g in AGE_GROUPS} if total > 0 else {}
+
+
+def age_standardised(gemeente: Gemeente, user, indicator: str, source: str, interval: str,
+                     standard_year: int) -> dict[tuple[str, int], Standardised]:
+    """Direct age standardisation of the municipality and every wijk, per year, to the standard population
+    of ``standard_year`` (docs/monitor.md, Methoden M5):
+
+        p_std = sum_g s_g p_g,   var_std = sum_g s_g^2 var_g   (age groups as independent domains)
+
+    with the interval of ``interval`` on (p_std, var_std, n = the area's respondents in the four groups).
+    Only from published figures: where any age group of the area and year is suppressed there is no
+    standardised figure (it would be a new combination of hidden cells)."""
+    weights = standard_population(gemeente, user, source, standard_year)
+    if not weights:
+        return {}
+    crude = {(f.area_code, f.year): f for f in figures(gemeente, user, source=source, indicators=[indicator],
+                                                        interval=interval) if f.level in ("gemeente", "wijk")}
+    by_age: dict[tuple[str, int], dict[str, Figure]] = {}
+    for f in figures(gemeente, user, source=source, indicators=[indicator], breakdown="age_group",
+                     interval=interval):
+        if f.level in ("gemeente", "wijk"):
+            by_age.setdefault((f.area_code, f.year), {})[f.age_group] = f
+    out = {}
+    for key, total in crude.items():
+        groups = by_age.get(key, {})
+        usable = (not total.suppressed and all(g in groups and not groups[g].suppressed and groups[g].se is not None
+                                                for g in AGE_GROUPS if weights[g] > 0))
+        if not usable:
+            out[key] = Standardised(key[0], key[1], total, None, None, None)
+            continue
+        used = [g for g in AGE_GROUPS if weights[g] > 0]
+        p = sum(weights[g] * groups[g].estimate for g in used)
+        var = sum(weights[g] ** 2 * groups[g].se ** 2 for g in used)
+        n = sum(groups[g].n for g in used)
+        low, high = estimates.interval(interval, p, var, n, n, n - len(used))
+        out[key] = Standardised(key[0], key[1], total, p, low, high)
+    return out
+
+
+@dataclass(frozen=True)
+class LocalReference:
+    """A CBS StatLine 50120NED figure and the local figure of the same year for the same ages (18+)."""
+
+    reference: ReferenceFigure
+    year: int | None
+    local: Figure | None  # None: no wave that year, or an 18+ figure would reveal a hidden cell
+
+
+def _local_reference(gemeente, user, indicator, source, interval, reference, years) -> list[LocalReference]:
+    """Beside each StatLine figure, the municipality's own 18+ figure of that year (the StatLine figures are
+    for adults: 18+, 19+ in older periods). The 18+ share is shown only where all five of the municipality's
+    monitor age groups (18-34 ... 75+) are published that year, so it is a combination of shown figures."""
+    out = []
+    cache_18: dict[int, Figure | None] = {}
+    for ref in reference:
+        digits = "".join(ch for ch in ref.period if ch.isdigit())[:4]
+        year = int(digits) if len(digits) == 4 else None
+        if year is not None and year in years and year not in cache_18:
+            cache_18[year] = _adults(gemeente, user, indicator, source, interval, year)
+        out.append(LocalReference(ref, year, cache_18.get(year)))
+    return out
+
+
+def _adults(gemeente, user, indicator, source, interval, year) -> Figure | None:
+    groups = [f for f in figures(gemeente, user, source=source, indicators=[indicator],
+                                 breakdown="age_group_monitor", interval=interval)
+              if f.level == "gemeente" and f.year == year and not f.sex]
+    if len(groups) != len(SCHEME_GROUPS["age_group_monitor"]) or any(f.suppressed for f in groups):
         return None
-    return (figure.ci_high - figure.ci_low) / (2 * estimates.Z95)
+    frame = microdata(gemeente, source, user)
+    rows = frame[(frame["year"] == year) & (frame["age"].astype(float) >= 18)]
+    strata = None
+    if rows["has_strata"].any():
+        strata = (rows["year"].astype(str) + "|" + rows["stratum"].fillna("")).to_numpy()
+    (cell,) = estimates.estimate({}, {indicator: rows[indicator].to_numpy(float)}, rows["weight"].to_numpy(float),
+                                 [], min_n=1, strata=strata, interval=interval)
+    if cell.estimate is None:
+        return None
+    return Figure(gemeente.code, gemeente.name, "gemeente", year, indicator, cell.n, cell.estimate, cell.ci_low,
+                  cell.ci_high, False, "18+", "", (), cell.se, interval)
+
+
+def _se(figure: Figure) -> float | None:
+    return None if figure.suppressed or figure.estimate is None else figure.se
 
 
 def _changes(own, by_wijk, names, gemeente_name, years) -> list[dict]:
@@ -307,6 +444,12 @@ def _changes(own, by_wijk, names, gemeente_name, years) -> list[dict]:
             else:
                 row[label] = None
         rows.append(row)
+    # Holm over the wijken of this indicator, per comparison: the dashboard marks a wijk's change as
+    # significant only after the adjustment (the municipality's own row is one test and stays as it is).
+    for label in ("previous", "baseline"):
+        adjusted = trends.adjust([row[label] for row in rows[1:]])
+        for row, change in zip(rows[1:], adjusted, strict=True):
+            row[label] = change
     return rows
 
 
@@ -322,9 +465,11 @@ def _progress(gemeente, indicator, source, own, by_wijk) -> list[trends.Progress
                              target.baseline_year)
         baseline = series.get(target.baseline_year)
         latest = series[latest_year]
-        result.append(trends.progress(
+        progress = trends.progress(
             goal, None if baseline is None or baseline.suppressed else baseline.estimate,
-            None if latest.suppressed else latest.estimate, latest_year))
+            None if latest.suppressed else latest.estimate, latest_year)
+        area = gemeente.name if target.wijk is None else (target.wijk.policy_name or target.wijk.official_name)
+        result.append(dataclasses.replace(progress, area=area, wijk=target.wijk.code if target.wijk else ""))
     return result
 
 

@@ -19,7 +19,10 @@ RULES = {"lonely": ("total", 3), "severely_lonely": ("total", 9), "emotionally_l
 
 
 def run(*args):
+    """The command with --interval wald unless the test names a method (the formula of ``expected``)."""
     out, err = io.StringIO(), io.StringIO()
+    if "--interval" not in args:
+        args = (*args, "--interval", "wald")
     call_command("monitor", "estimate", *[str(a) for a in args], stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
@@ -89,16 +92,22 @@ def expected(rows, by, indicators, min_n):
             data = [(float(r["weight"]), 1.0 if int(r[column]) >= threshold else 0.0) for r in cells[key] if r[column]]
             n = len(data)
             if n < min_n:
-                out.append([*key, name, str(n), "", "", "", "true"])
+                out.append([*key, name, "", "", "", "", "wald", "true"])  # no n for a hidden cell
                 continue
             total = math.fsum(w for w, _ in data)
             p = math.fsum(w * y for w, y in data) / total
             if n < 2:
-                out.append([*key, name, str(n), p, "", "", "false"])
+                out.append([*key, name, str(n), p, "", "", "wald", "false"])
                 continue
             var = n / (n - 1) * math.fsum((w * (y - p)) ** 2 for w, y in data) / total**2
             half = 1.959964 * math.sqrt(var)
-            out.append([*key, name, str(n), p, p - half, p + half, "false"])
+            if p in (0.0, 1.0):  # one-sided Clopper-Pearson with Kish's effective n
+                kish = total**2 / math.fsum(w * w for w, _ in data)
+                edge = 0.025 ** (1 / kish)
+                out.append([*key, name, str(n), p, 0.0 if p == 0 else edge, 1 - edge if p == 0 else 1.0, "wald",
+                            "false"])
+                continue
+            out.append([*key, name, str(n), p, max(p - half, 0.0), min(p + half, 1.0), "wald", "false"])
     return out
 
 
@@ -118,7 +127,7 @@ def test_estimate_by_area_and_year(tmp_path):
     rows = microdata()
     out, err = run(write(tmp_path / "m.csv", rows), "--by", "area_code,year")
     lines = out.splitlines()
-    assert lines[0] == "area_code,year,indicator,n,estimate,ci_low,ci_high,suppressed"
+    assert lines[0] == "area_code,year,indicator,n,estimate,ci_low,ci_high,interval,suppressed"
     compare(out, expected(rows, ["area_code", "year"], INDICATORS, 50))
     assert any(line.endswith(",true") for line in lines)  # the small buurt is suppressed
     assert any(line.endswith(",false") for line in lines)
@@ -148,7 +157,8 @@ def test_estimate_groupings_indicators_and_order(tmp_path, by, indicators, min_n
     rows = microdata(seed=2)
     out, err = run(write(tmp_path / "m.csv", rows), "--by", ",".join(by), "--indicator", ",".join(indicators),
                    "--min-n", min_n)
-    assert out.splitlines()[0] == ",".join([*by, "indicator", "n", "estimate", "ci_low", "ci_high", "suppressed"])
+    header = [*by, "indicator", "n", "estimate", "ci_low", "ci_high", "interval", "suppressed"]
+    assert out.splitlines()[0] == ",".join(header)
     compare(out, expected(rows, by, indicators, min_n))
     if "age_group" in by:
         under_16 = sum(int(r["age"]) < 16 for r in rows)
@@ -185,11 +195,44 @@ def test_missing_scores_make_the_indicator_missing(tmp_path):
     assert got["socially_lonely"]["n"] == "1" and got["socially_lonely"]["suppressed"] == "false"
 
 
-def test_interval_is_written_unclipped(tmp_path):
+@pytest.mark.parametrize("method", ["wald", "logit", "korn-graubard"])
+def test_interval_stays_within_0_and_1_and_names_its_method(tmp_path, method):
+    """Issue 15: the Wald interval of 1 in 10 would start at -9,6%; every method keeps its bounds in 0-1."""
     rows = [{"total": "5" if i == 0 else "0", "area_code": "WK01", "year": "2022", "weight": "1"} for i in range(10)]
-    out, _ = run(write(tmp_path / "m.csv", rows), "--by", "area_code", "--indicator", "lonely", "--min-n", 1)
+    out, _ = run(write(tmp_path / "m.csv", rows), "--by", "area_code", "--indicator", "lonely", "--min-n", 1,
+                 "--interval", method)
     row = next(csv.DictReader(io.StringIO(out)))
-    assert float(row["estimate"]) == pytest.approx(0.1) and float(row["ci_low"]) < 0
+    assert float(row["estimate"]) == pytest.approx(0.1) and row["interval"] == method
+    assert 0.0 <= float(row["ci_low"]) < 0.1 < float(row["ci_high"]) <= 1.0
+    if method == "wald":
+        assert float(row["ci_low"]) == 0.0
+
+
+def test_korn_graubard_is_the_default_and_matches_the_worked_example(tmp_path):
+    """1 in 10, equal weights: n* = 9, [qbeta(.025, .9, 9.1), qbeta(.975, 1.9, 8.1)] (see test_intervals)."""
+    rows = [{"total": "5" if i == 0 else "0", "area_code": "WK01", "year": "2022", "weight": "1"} for i in range(10)]
+    out = io.StringIO()
+    call_command("monitor", "estimate", str(write(tmp_path / "m.csv", rows)), "--by", "area_code", "--indicator",
+                 "lonely", "--min-n", "1", stdout=out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["interval"] == "korn-graubard"
+    assert float(row["ci_low"]) == pytest.approx(0.001768901698955737, rel=1e-9)
+    assert float(row["ci_high"]) == pytest.approx(0.46950013298302956, rel=1e-9)
+
+
+def test_a_suppressed_row_shows_no_n(tmp_path):
+    rows = [{"total": "5", "area_code": "WK01", "year": "2022", "weight": "1"} for _ in range(9)]
+    out, _ = run(write(tmp_path / "m.csv", rows), "--by", "area_code", "--indicator", "lonely", "--min-n", 10)
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["suppressed"] == "true"
+    assert row["n"] == row["estimate"] == row["ci_low"] == row["ci_high"] == ""
+
+
+def test_an_unknown_interval_method_is_refused(tmp_path):
+    rows = [{"total": "5", "area_code": "WK01", "year": "2022", "weight": "1"} for _ in range(9)]
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("monitor", "estimate", str(write(tmp_path / "m.csv", rows)), "--by", "area_code",
+                     "--interval", "normaal", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 # ----------------------------------------------------------------------------------------------------- bad input

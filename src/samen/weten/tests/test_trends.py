@@ -161,3 +161,56 @@ def test_progress_above_target():
 def test_progress_rejects_a_latest_year_before_the_baseline():
     with pytest.raises(ValueError, match="before the baseline"):
         progress(LONELY_2030, 0.46, 0.44, 2015)
+
+
+# ------------------------------------------------------------------------------------------ Holm adjustment
+
+from samen.weten import trends as _trends  # noqa: E402
+
+p_lists = st.lists(st.floats(min_value=0.0, max_value=1.0, allow_nan=False), min_size=1, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(p_lists)
+def test_holm_adjusted_p_values(values):
+    """Holm: each adjusted p is at least the raw p and at most Bonferroni's m * p (capped at 1); the order of
+    the raw p-values is kept; the smallest is exactly min(1, m * p_min)."""
+    adjusted = _trends.holm(values)
+    m = len(values)
+    for p, q in zip(values, adjusted, strict=True):
+        assert p <= q <= min(1.0, m * p) + 1e-15
+    for i in range(m):
+        for j in range(m):
+            if values[i] < values[j]:
+                assert adjusted[i] <= adjusted[j]
+    assert min(adjusted) == min(1.0, m * min(values))
+
+
+@settings(max_examples=200, deadline=None)
+@given(p_lists)
+def test_holm_step_down_formula(values):
+    """p_(i)^adj = max_{j <= i} min(1, (m - j + 1) p_(j)), written out."""
+    m = len(values)
+    order = sorted(range(m), key=lambda i: values[i])
+    want = {}
+    for rank, i in enumerate(order):
+        want[i] = max(min(1.0, (m - r) * values[order[r]]) for r in range(rank + 1))
+    assert _trends.holm(values) == [want[i] for i in range(m)]
+
+
+def test_adjust_re_decides_the_verdicts_and_skips_missing_comparisons():
+    a = _trends.change(0.30, 0.01, 0.34, 0.01)  # z = 2.83, p = 0.0047
+    b = _trends.change(0.30, 0.01, 0.33, 0.01)  # z = 2.12, p = 0.034: significant alone, not after Holm
+    c = _trends.change(0.30, 0.01, 0.30, 0.01)  # p = 1
+    out = _trends.adjust([a, None, b, c])
+    assert out[1] is None
+    assert out[0].tests == out[2].tests == out[3].tests == 3
+    assert out[0].p_adjusted == pytest.approx(3 * a.p_value) and out[0].verdict == _trends.INCREASED
+    assert b.verdict == _trends.INCREASED and out[2].verdict == _trends.NO_CHANGE
+    assert out[2].p_adjusted == pytest.approx(max(3 * a.p_value, 2 * b.p_value))
+    assert out[3].p_adjusted == 1.0
+
+
+def test_holm_refuses_a_p_value_outside_0_1():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        _trends.holm([0.5, 1.5])

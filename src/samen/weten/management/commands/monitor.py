@@ -1,5 +1,5 @@
-"""`samen monitor estimate FILE --by area_code,year [--indicator ...] [--min-n 50]`: loneliness shares with
-95% intervals per cell, as CSV on stdout.
+"""`samen monitor estimate FILE --by area_code,year [--indicator ...] [--min-n 50] [--interval korn-graubard]`:
+loneliness shares with 95% intervals per cell, as CSV on stdout.
 
 FILE is microdata in the layout of `samen score` output plus the design columns:
 respondent_id,total,emotional,social,category,area_code,year,age,sex,weight (UTF-8, ',' or ';'). Only the
@@ -13,13 +13,15 @@ empty (missing). The DJG-11 indicators:
 
 --by takes area_code, year, age_group (from age, in the issue's scheme 16-25, 26-64, 65-74, 75+; respondents
 younger than 16 fall in no age group and are left out, with a note on stderr) and sex. The estimates, intervals
-and suppression are those of samen.weten.estimates (no strata; the interval is not clipped to 0-1). The cells of
+and suppression are those of samen.weten.estimates (no strata). --interval chooses the 95% interval:
+korn-graubard (default), logit or wald (samen.weten.estimates.intervals; bounds always within 0-1). The cells of
 one --by grouping do not overlap and no totals are written, so only primary suppression (n < --min-n) applies.
 
-Output header: the --by columns, then indicator,n,estimate,ci_low,ci_high,suppressed; one row per cell and
-indicator, sorted by the --by values (as text; age groups youngest first) and then by indicator in the given
-order. Shares are fractions 0-1 written with repr() (round-trip precision); estimate and interval are empty
-where the cell is suppressed (or where there is no interval, n = 1). Any bad input is a CommandError naming the
+Output header: the --by columns, then indicator,n,estimate,ci_low,ci_high,interval,suppressed; one row per cell
+and indicator, sorted by the --by values (as text; age groups youngest first) and then by indicator in the given
+order. Shares are fractions 0-1 written with repr() (round-trip precision); `interval` names the method on every row.
+n, estimate, ci_low and ci_high are empty where the cell is suppressed (a hidden cell's n is not published);
+ci_low and ci_high are empty where there is no interval (n = 1). Any bad input is a CommandError naming the
 row and column, with nothing written to stdout.
 """
 
@@ -34,7 +36,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from samen.core import tabular
-from samen.weten.estimates import DEFAULT_MIN_N, age_groups, estimate_table
+from samen.weten.estimates import DEFAULT_METHOD, DEFAULT_MIN_N, METHODS, age_groups, estimate_table
 
 # indicator -> (score column, threshold)
 INDICATORS: dict[str, tuple[str, int]] = {
@@ -192,13 +194,20 @@ class Command(BaseCommand):
             "--min-n", dest="min_n", type=int, default=DEFAULT_MIN_N,
             help=f"cells with fewer respondents show no figure (default {DEFAULT_MIN_N})",
         )
+        est.add_argument(
+            "--interval", default=DEFAULT_METHOD, choices=METHODS,
+            help=f"the 95%% interval: {', '.join(METHODS)} (default {DEFAULT_METHOD})",
+        )
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "estimate":
-            self.stdout.write(self.estimate(options["file"], options["by"], options["indicator"], options["min_n"]),
-                              ending="")
+            self.stdout.write(self.estimate(options["file"], options["by"], options["indicator"], options["min_n"],
+                                            options.get("interval") or DEFAULT_METHOD), ending="")
 
-    def estimate(self, path: Path, by_text: str, indicator_text: str, min_n: int) -> str:
+    def estimate(self, path: Path, by_text: str, indicator_text: str, min_n: int,
+                 interval: str = DEFAULT_METHOD) -> str:
+        if interval not in METHODS:
+            raise CommandError(f"--interval: unknown method '{interval}'; known: {', '.join(METHODS)}.")
         by = _names("--by", by_text, list(BY_SOURCES))
         indicators = _names("--indicator", indicator_text, list(INDICATORS))
         if min_n < 1:
@@ -220,17 +229,19 @@ class Command(BaseCommand):
             column, threshold = INDICATORS[name]
             score = scores[column]
             outcomes[name] = np.where(np.isnan(score), np.nan, (score >= threshold).astype(float))
-        table = estimate_table(columns, outcomes, weights, by, min_n=min_n)
-        rows = [[*by, "indicator", "n", "estimate", "ci_low", "ci_high", "suppressed"]]
+        table = estimate_table(columns, outcomes, weights, by, min_n=min_n, interval=interval)
+        rows = [[*by, "indicator", "n", "estimate", "ci_low", "ci_high", "interval", "suppressed"]]
         for i, keys in enumerate(table.keys):
             for j, name in enumerate(table.indicators):
+                hidden = bool(table.suppressed[i, j])
                 rows.append([
                     *keys,
                     name,
-                    int(table.n[i, j]),
+                    "" if hidden else int(table.n[i, j]),  # a hidden cell's n is not published
                     _text(table.estimate[i, j]),
                     _text(table.ci_low[i, j]),
                     _text(table.ci_high[i, j]),
-                    "true" if table.suppressed[i, j] else "false",
+                    interval,
+                    "true" if hidden else "false",
                 ])
         return tabular.write_csv(rows, delimiter=",", bom=False, lineterminator="\n")  # group names are guarded
