@@ -206,6 +206,15 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return policy.visible(self.request.user, Meeting).select_related("network").prefetch_related("action_points")
 
+    def get_object(self):
+        from django.core.exceptions import PermissionDenied
+
+        pk = self.kwargs["pk"]
+        if not self.get_queryset().filter(pk=pk).exists() and Meeting.objects.filter(
+                pk=pk, network__gemeente_id=self.request.user.gemeente_id).exists():
+            raise PermissionDenied
+        return super().get_object()
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         network = policy.visible(self.request.user, Zorgnetwerk).filter(pk=data["network"].pk).first()

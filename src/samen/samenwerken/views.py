@@ -3,7 +3,7 @@ self-assessment and the council report. Thin: the services decide and name what 
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,6 +29,17 @@ from samen.samenwerken.services import assessment as assessment_service
 from samen.samenwerken.services import budget as budget_service
 from samen.samenwerken.services import meetings as meeting_service
 from samen.samenwerken.services import report as report_service
+
+
+def visible_or_denied(user, model, pk, queryset=None):
+    """The record if the user may see it; 403 when it is another network's (it exists in the user's
+    municipality: the user is told no, not that it is missing); 404 otherwise."""
+    found = (queryset if queryset is not None else policy.visible(user, model)).filter(pk=pk).first()
+    if found is not None:
+        return found
+    if model._default_manager.filter(pk=pk, **{model.gemeente_path: user.gemeente_id}).exists():
+        raise PermissionDenied
+    raise Http404
 
 
 def errors_to(form, error: ValidationError) -> None:
@@ -100,8 +111,8 @@ class MeetingDetailView(PolicyMixin, TemplateView):
     template_name = "samenwerken/meeting_detail.html"
 
     def meeting(self):
-        return get_object_or_404(policy.visible(self.request.user, Meeting).select_related("network__wijk"),
-                                 pk=self.kwargs["pk"])
+        return visible_or_denied(self.request.user, Meeting, self.kwargs["pk"],
+                                 policy.visible(self.request.user, Meeting).select_related("network__wijk"))
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -149,7 +160,7 @@ class ActionPointDoneView(PolicyMixin, View):
     capability = "meeting.view"
 
     def post(self, request, pk):
-        point = get_object_or_404(policy.visible(request.user, ActionPoint), pk=pk)
+        point = visible_or_denied(request.user, ActionPoint, pk)
         meeting_service.mark_done(request.user, point)
         return HttpResponseRedirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/")
                                     else reverse("samenwerken:meeting_list"))
