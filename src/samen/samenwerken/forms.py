@@ -38,6 +38,40 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Wat is er gebeurd?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _percent(value: str, field: str) -> float:
+    try:
+        number = float(str(value).replace(",", ".").replace("%", "").strip())
+    except ValueError:
+        raise forms.ValidationError(_("Vul een percentage in, bijvoorbeeld 12,5."), code=field) from None
+    if not 0 <= number <= 100:
+        raise forms.ValidationError(_("Een percentage ligt tussen 0 en 100."), code=field)
+    return number / 100
+
+
+class IndicatorForm(forms.Form):
+    """Link an action to an indicator another block offers (registry.indicator_source)."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    baseline = forms.CharField(label=_("Nulmeting (%)"), max_length=10)
+    baseline_year = forms.IntegerField(label=_("Jaar nulmeting"), min_value=2000, max_value=2100)
+    target = forms.CharField(label=_("Streefwaarde (%)"), max_length=10)
+    target_year = forms.IntegerField(label=_("Streefjaar"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, gemeente=None, **kwargs):
+        from samen.core import registry
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [
+            (f"{source.key}|{code}", f"{source.label}: {label}")
+            for source in registry.indicator_sources for code, label in source.list_fn(gemeente)]
+
+    def clean_baseline(self):
+        return _percent(self.cleaned_data["baseline"], "baseline")
+
+    def clean_target(self):
+        return _percent(self.cleaned_data["target"], "target")
+
+
 class StepForm(forms.Form):
     step = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reden"), required=False, max_length=500)

@@ -228,7 +228,9 @@ class ActionDetailView(PolicyMixin, TemplateView):
                 "steps": workflow.WORKFLOW.available(action, user),
                 "milestone_form": kwargs.get("milestone_form") or forms.MilestoneForm(),
                 "note_form": kwargs.get("note_form") or forms.NoteForm(),
-                "step_form": kwargs.get("step_form") or forms.StepForm()}
+                "step_form": kwargs.get("step_form") or forms.StepForm(),
+                "indicator_form": kwargs.get("indicator_form") or forms.IndicatorForm(gemeente=action.agenda.gemeente),
+                "campaign": action.campaign.select_related("wijk")}
 
     def post(self, request, *args, **kwargs):
         action = self.action()
@@ -239,6 +241,13 @@ class ActionDetailView(PolicyMixin, TemplateView):
                 key = "step_form"
                 if form.is_valid():
                     agenda_service.step(request.user, action, form.cleaned_data["step"], form.cleaned_data["reason"])
+                    return HttpResponseRedirect(request.path)
+            elif what == "indicator":
+                form, key = forms.IndicatorForm(request.POST, gemeente=action.agenda.gemeente), "indicator_form"
+                if form.is_valid():
+                    data = dict(form.cleaned_data)
+                    source, code = data.pop("indicator").split("|", 1)
+                    agenda_service.link_indicator(request.user, action, source=source, code=code, **data)
                     return HttpResponseRedirect(request.path)
             elif what == "note":
                 form, key = forms.NoteForm(request.POST), "note_form"

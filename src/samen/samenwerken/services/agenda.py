@@ -136,6 +136,8 @@ def link_indicator(user, action: Action, *, source: str, code: str, baseline: fl
         raise ValidationError({"code": _("Kies een indicator die Samen kent.")})
     if baseline == target:
         raise ValidationError({"target": _("De streefwaarde is gelijk aan de nulmeting.")})
+    if target_year < baseline_year:
+        raise ValidationError({"target_year": _("Het streefjaar ligt voor het jaar van de nulmeting.")})
     for name, value in (("baseline", baseline), ("target", target)):
         if not 0 <= value <= 1:
             raise ValidationError({name: _("Een aandeel ligt tussen 0 en 100%.")})

@@ -194,3 +194,47 @@ def test_a_frozen_version_is_kept_unchanged(hilversum, demo_user):
     assert version.pdf[:5] == b"%PDF-" and version.figures["budget"]["figures"]
     with pytest.raises(AppendOnly):
         ReportVersion.objects.get(pk=version.pk).save()
+
+
+def test_an_indicator_linked_action_moves_with_the_measurement_and_shows_its_interval(hilversum, demo_user):
+    from samen.core import registry
+
+    registry.indicator_source("test.fixed", "Test", lambda g: [("x", "een indicator")],
+                              lambda g, code, user, wijk=None: {"value": 0.09, "low": 0.085, "high": 0.095,
+                                                                "year": 2025, "source": "test", "date": "2025-01-01"})
+    try:
+        user = demo_user("beleidsadviseur")
+        action = _action(hilversum, "Bespreekbaar maken in de wijk")  # no milestones
+        with pytest.raises(ValidationError) as refused:
+            agenda.link_indicator(user, action, source="test.fixed", code="x", baseline=0.1, baseline_year=2016,
+                                  target=0.1, target_year=2030)
+        assert "gelijk aan de nulmeting" in refused.value.message_dict["target"][0]
+        assert not action.indicators.exists()
+        agenda.link_indicator(user, action, source="test.fixed", code="x", baseline=0.10, baseline_year=2016,
+                              target=0.08, target_year=2030)
+        result = agenda.progress_of(action, user)
+        reading = result.indicators[0]
+        assert result.share == pytest.approx(0.5)
+        assert (reading.share_low, reading.share_high) == (pytest.approx(0.25), pytest.approx(0.75))
+    finally:
+        registry.indicator_sources.unregister("test.fixed")
+
+
+def test_the_api_refuses_an_action_without_trekker_in_dutch_and_stores_nothing(hilversum, client_as):
+    client = client_as("beleidsadviseur")
+    before = Action.objects.count()
+    response = client.post("/api/v1/samenwerken/acties/", content_type="application/json", data={
+        "agenda": _agenda(hilversum).pk, "bouwsteen": "vinden", "title": "x", "what": "x", "goal": "x",
+        "uitvoering": "x", "starts_on": "2025-01-01", "ends_on": "2025-12-31"})
+    assert response.status_code == 400 and "trekker" in response.content.decode()
+    assert Action.objects.count() == before
+    listed = client.get("/api/v1/samenwerken/acties/").json()
+    assert any(a["title"] == "75+ huisbezoeken" and a["progress"] == 0.5 for a in listed["results"])
+
+
+def test_a_role_without_the_agenda_capability_sees_none_of_it(hilversum, demo_user):
+    from samen.core import policy
+
+    assert policy.visible(demo_user("partner"), Action).count() == 0
+    assert policy.visible(demo_user("beleidsadviseur"), Action).count() == Action.objects.filter(
+        agenda__gemeente=hilversum).count()
