@@ -44,7 +44,9 @@ def _networks(user):
 
 
 def _my_networks_panel(user):
-    networks = list(_networks(user).filter(wijk__in=user.wijken.all()))
+    from django.db.models import Q
+
+    networks = list(_networks(user).filter(Q(wijk__in=user.wijken.all()) | Q(members__user=user)).distinct())
     return {"networks": networks} if networks else None
 
 

@@ -238,3 +238,16 @@ def test_a_role_without_the_agenda_capability_sees_none_of_it(hilversum, demo_us
     assert policy.visible(demo_user("partner"), Action).count() == 0
     assert policy.visible(demo_user("beleidsadviseur"), Action).count() == Action.objects.filter(
         agenda__gemeente=hilversum).count()
+
+
+def test_the_netwerkgroep_is_a_network_without_a_wijk_and_its_pages_work(hilversum, client_as):
+    from samen.samenwerken.models import Zorgnetwerk
+
+    group = Zorgnetwerk.objects.get(gemeente=hilversum, name="Netwerkgroep Samen is leuker")
+    assert group.wijk is None and group.kind == "stad" and group.members.count() == 6
+    regisseur = client_as("regisseur")  # the Versa member of the netwerkgroep
+    assert "netwerkgroep voor de hele stad" in regisseur.get(reverse("samenwerken:network_list")).content.decode()
+    assert regisseur.get(reverse("samenwerken:network_detail", args=[group.pk])).status_code == 200
+    assert "Netwerkgroep Samen is leuker" in regisseur.get(reverse("core:home")).content.decode()
+    api = regisseur.get(f"/api/v1/zorgnetwerken/{group.pk}/").json()
+    assert api["kind"] == "stad" and api["wijk"] is None
