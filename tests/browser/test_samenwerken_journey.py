@@ -100,3 +100,31 @@ def test_a_network_member_sees_their_own_networks_meetings_only(page: Page, live
     expect(page.get_by_role("heading", level=1)).to_contain_text("Zorgnetwerk Noord-Oost")
     assert_accessible(page)
     assert not Action.objects.filter(title="x").exists()
+
+
+def test_the_regisseur_plans_a_meeting_and_an_empty_action_is_refused(page: Page, live_server, log_in,
+                                                                      assert_accessible):
+    log_in(page, "regisseur")
+    page.goto(live_server.url + "/zorgnetwerken/agenda/acties/nieuw/")
+    assert_accessible(page)
+    before = Action.objects.count()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("alert")).to_contain_text("Trekker")
+    assert_accessible(page)
+    assert Action.objects.count() == before
+
+    page.goto(live_server.url + "/zorgnetwerken/bijeenkomsten/")
+    page.select_option("#id_network", label="Netwerkgroep Samen is leuker")
+    page.fill("#id_date", "2020-01-01")
+    page.fill("#id_place", "Raadhuis")
+    page.get_by_role("button", name="Plannen").click()
+    expect(page.get_by_role("alert")).to_contain_text("niet in het verleden")
+    page.fill("#id_date", "2099-03-01")
+    page.get_by_role("button", name="Plannen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Netwerkgroep Samen is leuker")
+    assert_accessible(page)
+    page.fill("#id_title", "Uitnodiging sturen")
+    page.select_option("#id_owner", label="Rosa Regisseur (Versa Welzijn)")
+    page.fill("#id_due_on", "2099-02-01")
+    page.get_by_role("button", name="Toevoegen").click()
+    expect(page.locator("#actiepunten")).to_contain_text("Uitnodiging sturen")

@@ -122,7 +122,10 @@ class ActionPointForm(forms.Form):
 
     def __init__(self, *args, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(gemeente=gemeente, is_active=True).order_by("first_name")
+        self.fields["owner"].queryset = User.objects.filter(gemeente=gemeente, is_active=True).select_related(
+            "organisation").order_by("first_name")
+        self.fields["owner"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username}" + (f" ({user.organisation.name})" if user.organisation else ""))
 
 
 class AssessmentForm(forms.Form):
