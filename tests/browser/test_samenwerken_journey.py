@@ -85,7 +85,7 @@ def test_policy_advisor_updates_books_answers_and_downloads_the_report(
                   if f.level == "gemeente" and not f.age_group and not f.sex), key=lambda f: f.year)
     assert f"{latest.estimate:.1%}" in text  # the monitor's figure, as the monitor computes it
     totals = budget.year_totals(adviser.gemeente, 2025)["total"]
-    assert str(totals["spent"]) in text and str(totals["budget"]) in text  # the budget's figures
+    assert budget.euro(totals["spent"]) in text and budget.euro(totals["budget"]) in text  # the budget's figures
 
 
 def test_a_network_member_sees_their_own_networks_meetings_only(page: Page, live_server, log_in, assert_accessible):

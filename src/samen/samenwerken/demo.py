@@ -150,9 +150,9 @@ def load_agenda_demo(gemeente) -> str:
                                booked_on=datetime.date(2025, 3, 15), amount=Decimal("5000.00"),
                                note="Projectleider/aanjager Versa, eerste kwartaal", booked_by=adviser)
     for title, source, code, label, baseline, target in [
-        ("Evaluatie", "weten.monitor", "lonely_often", "voelt zich vaak of heel vaak eenzaam (DIN)", 0.10, 0.08),
+        ("Evaluatie", "weten.monitor", "lonely_often", "voelt zich vaak of heel vaak eenzaam (DIN)", 0.05, 0.035),
         ("Sociaal werk en jongerenwerk 'present' in de wijk", "weten.monitor", "enough_contacts",
-         "heeft voldoende contacten (DIN)", 0.80, 0.86),
+         "heeft voldoende contacten (DIN)", 0.73, 0.80),
         ("75+ huisbezoeken", "vinden.coverage", "coverage_75", "aandeel 75+ inwoners bezocht", 0.0, 1.0)]:
         ActionIndicator.objects.create(action=actions[title], source=source, code=code, label=label,
                                        baseline=baseline, baseline_year=2016 if source == "weten.monitor" else 2024,

@@ -26,6 +26,7 @@ from samen.samenwerken.services import assessment as assessment_service
 from samen.samenwerken.services import budget as budget_service
 
 MANAGE = "agenda.manage"
+euro = budget_service.euro  # amounts in the report in Dutch notation: € 1.800,00
 TEXT_FIELDS = ("onderwerp", "kernboodschap", "aanleiding", "consequenties", "vervolgtraject", "priorities")
 
 
@@ -102,15 +103,15 @@ def figures(user, year: int) -> dict:
                               "sections": sections})
     totals = budget_service.year_totals(gemeente, year)
     budget_section = {"key": "budget", "title": _("Budget en uitgaven %(year)s") % {"year": year}, "figures": [
-        _figure(_("Beschikbaar budget"), None if totals["available"] is None else str(totals["available"]),
+        _figure(_("Beschikbaar budget"), None if totals["available"] is None else euro(totals["available"]),
                 _("Samen, budget uitvoeringsagenda"), today, unit="EUR"),
-        _figure(_("Begroot op acties"), str(totals["total"]["budget"]), _("Samen, budget uitvoeringsagenda"), today,
+        _figure(_("Begroot op acties"), euro(totals["total"]["budget"]), _("Samen, budget uitvoeringsagenda"), today,
                 unit="EUR"),
-        _figure(_("Verplicht"), str(totals["total"]["committed"]), _("Samen, budget uitvoeringsagenda"), today,
+        _figure(_("Verplicht"), euro(totals["total"]["committed"]), _("Samen, budget uitvoeringsagenda"), today,
                 unit="EUR"),
-        _figure(_("Uitgegeven"), str(totals["total"]["spent"]), _("Samen, budget uitvoeringsagenda"), today,
+        _figure(_("Uitgegeven"), euro(totals["total"]["spent"]), _("Samen, budget uitvoeringsagenda"), today,
                 unit="EUR"),
-    ], "per_source": [{"label": r["label"], "budget": str(r["budget"]), "spent": str(r["spent"])}
+    ], "per_source": [{"label": r["label"], "budget": euro(r["budget"]), "spent": euro(r["spent"])}
                       for r in totals["per_source"]]}
     assessment = assessment_service.for_year(user, year)
     comparison = [{"pillar": str(r["pillar"]), "question": str(r["question"].text),
