@@ -86,6 +86,16 @@ class BookingForm(forms.Form):
                                              required=False)
 
 
+class BudgetYearForm(forms.Form):
+    available = forms.CharField(label=_("Beschikbaar budget (euro)"), max_length=20)
+    closed = forms.BooleanField(label=_("Dit jaar is afgesloten"), required=False)
+
+
+class ChangeBudgetForm(forms.Form):
+    changed_amount = forms.CharField(label=_("Gewijzigd budget (euro)"), max_length=20,
+                                     help_text=_("Leeg laten: het oorspronkelijke budget geldt."), required=False)
+
+
 class BudgetLineForm(forms.Form):
     action = forms.ModelChoiceField(label=_("Actie"), queryset=Action.objects.none())
     year = forms.IntegerField(label=_("Jaar"))

@@ -18,6 +18,7 @@ from samen.samenwerken.models import (
     Action,
     ActionPoint,
     BudgetLine,
+    BudgetYear,
     ChangeRecord,
     Meeting,
     ReportVersion,
@@ -287,9 +288,21 @@ class BudgetView(PolicyMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "year": year, "agenda": agenda,
                 "years": range(agenda.start_year, agenda.end_year + 1) if agenda else [],
                 "data": budget_service.year_totals(self.request.user.gemeente, year), "euro": budget_service.euro,
-                "line_form": kwargs.get("line_form") or forms.BudgetLineForm(actions=actions, initial={"year": year})}
+                "line_form": kwargs.get("line_form") or forms.BudgetLineForm(actions=actions, initial={"year": year}),
+                "year_form": kwargs.get("year_form") or forms.BudgetYearForm(prefix="jaar", initial=_year_initial(
+                    self.request.user.gemeente, year))}
 
     def post(self, request, *args, **kwargs):
+        if "jaar-available" in request.POST:
+            year = _year(request)
+            form = forms.BudgetYearForm(request.POST, prefix="jaar")
+            if form.is_valid():
+                try:
+                    budget_service.set_year(request.user, request.user.gemeente, year, **form.cleaned_data)
+                    return HttpResponseRedirect(reverse("samenwerken:budget") + f"?jaar={year}")
+                except ValidationError as error:
+                    errors_to(form, error)
+            return self.render_to_response(self.get_context_data(year_form=form, year=year), status=400)
         form = forms.BudgetLineForm(request.POST, actions=policy.visible(request.user, Action))
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -300,6 +313,11 @@ class BudgetView(PolicyMixin, TemplateView):
             except ValidationError as error:
                 errors_to(form, error)
         return self.render_to_response(self.get_context_data(line_form=form), status=400)
+
+
+def _year_initial(gemeente, year) -> dict:
+    row = BudgetYear.objects.filter(gemeente=gemeente, year=year).first()
+    return {"available": row.available, "closed": row.closed} if row else {}
 
 
 class BudgetExportView(PolicyMixin, View):
@@ -326,10 +344,24 @@ class BookingView(PolicyMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "line": line, "euro": budget_service.euro,
                 "spent": budget_service.booked(line, "uitgave"),
                 "committed": budget_service.booked(line, "verplichting"),
-                "entries": line.entries.all(), "form": kwargs.get("form") or forms.BookingForm()}
+                "entries": line.entries.all(), "form": kwargs.get("form") or forms.BookingForm(),
+                "change_form": kwargs.get("change_form") or forms.ChangeBudgetForm(
+                    prefix="wijzig", initial={"changed_amount": line.changed_amount})}
 
     def post(self, request, *args, **kwargs):
         line = self.line()
+        if "wijzig-changed_amount" in request.POST:
+            form = forms.ChangeBudgetForm(request.POST, prefix="wijzig")
+            if form.is_valid():
+                try:
+                    budget_service.save_line(request.user, line.action, year=line.year,
+                                             funding_source=line.funding_source, description=line.description,
+                                             initial_amount=line.initial_amount,
+                                             changed_amount=form.cleaned_data["changed_amount"], line=line)
+                    return HttpResponseRedirect(request.path)
+                except ValidationError as error:
+                    errors_to(form, error)
+            return self.render_to_response(self.get_context_data(change_form=form), status=400)
         form = forms.BookingForm(request.POST)
         if form.is_valid():
             try:

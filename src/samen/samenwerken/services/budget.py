@@ -70,6 +70,22 @@ def save_line(user, action: Action, *, year: int, funding_source: str, initial_a
     return line
 
 
+@transaction.atomic
+def set_year(user, gemeente, year: int, *, available, closed: bool = False) -> BudgetYear:
+    """The budget available for the agenda in a year, and whether the year is closed."""
+    if not policy.can(user, MANAGE) or gemeente.pk != user.gemeente_id:
+        raise PermissionDenied(_("U mag het budget niet wijzigen."))
+    amount = money(available, "available")
+    row = BudgetYear.objects.select_for_update().filter(gemeente=gemeente, year=year).first()
+    before = {} if row is None else history.snapshot(row, ("available", "closed"))
+    row = row or BudgetYear(gemeente=gemeente, year=year)
+    row.available, row.closed = amount, closed
+    row.save()
+    history.record(user, gemeente, row, _("Beschikbaar budget %(y)s vastgelegd") % {"y": year},
+                   history.diff(before, history.snapshot(row, ("available", "closed"))))
+    return row
+
+
 def booked(line: BudgetLine, kind: str | None = None) -> Decimal:
     entries = line.entries.all() if kind is None else line.entries.filter(kind=kind)
     return entries.aggregate(total=Sum("amount"))["total"] or ZERO

@@ -251,3 +251,33 @@ def test_the_netwerkgroep_is_a_network_without_a_wijk_and_its_pages_work(hilvers
     assert "Netwerkgroep Samen is leuker" in regisseur.get(reverse("core:home")).content.decode()
     api = regisseur.get(f"/api/v1/zorgnetwerken/{group.pk}/").json()
     assert api["kind"] == "stad" and api["wijk"] is None
+
+
+def test_the_changed_budget_counts_and_the_year_can_be_closed(hilversum, client_as):
+    client = client_as("beleidsadviseur")
+    line = BudgetLine.objects.get(action__title="Week van de eenzaamheid")
+    url = reverse("samenwerken:sw_line_book", args=[line.pk])
+    assert client.post(url, {"wijzig-changed_amount": "-1"}).status_code == 400
+    assert client.post(url, {"wijzig-changed_amount": "2100,00"}).status_code == 302
+    line.refresh_from_db()
+    assert line.changed_amount == Decimal("2100.00") and line.amount == Decimal("2100.00")
+    assert line.initial_amount == Decimal("1800.00")
+    budget_url = reverse("samenwerken:budget") + "?jaar=2026"
+    assert client.post(budget_url, {"jaar-available": "90000", "jaar-closed": "on"}).status_code == 302
+    response = client.post(reverse("samenwerken:budget") + "?jaar=2026", {
+        "action": line.action_id, "year": 2026, "funding_source": "Welzijnsbudget", "initial_amount": "10"})
+    assert response.status_code == 400 and "afgesloten" in response.content.decode()
+    assert not BudgetLine.objects.filter(year=2026, action=line.action).exists()
+
+
+def test_another_block_adds_a_part_to_a_meeting_page(hilversum, client_as):
+    from samen.core import registry
+
+    registry.meeting_section("test.casus", "samenwerken/panels/meeting_actions.html",
+                             lambda meeting, user: {"actions": [_action(hilversum)]})
+    try:
+        meeting = Meeting.objects.get(network__name="Zorgnetwerk Noord-Oost")
+        page = client_as("regisseur").get(reverse("samenwerken:sw_meeting_detail", args=[meeting.pk])).content
+        assert "75+ huisbezoeken" in page.decode()
+    finally:
+        registry.meeting_sections.unregister("test.casus")
