@@ -282,3 +282,65 @@ def demo_order() -> list[DemoLoader]:
 
 def by_order(registry: Registry) -> list:
     return sorted(registry, key=lambda entry: getattr(entry, "order", 100))
+
+
+# --- Cross-block figures and page parts (the samenwerken building block's agenda, meetings, self-assessment
+# and council report read them without importing the blocks that provide them) -------------------------
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A part of the yearly council report: ``provide(gemeente, year, user)`` returns ``{"figures": [...],
+    "note": ...}`` where each figure is a dict with at least ``label``, ``value`` (already suppressed where
+    needed: None), ``source`` and ``date``; ``bouwsteen`` places the section under its building block."""
+
+    key: str
+    title: Any
+    bouwsteen: str
+    provide: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """Indicators an agenda action can be linked to: ``list_fn(gemeente)`` gives ``[(code, label), ...]``;
+    ``value_fn(gemeente, code, user, wijk=None)`` the latest measurement as ``{"value", "low", "high",
+    "year", "source", "date"}`` (fractions 0..1), or None."""
+
+    key: str
+    label: Any
+    list_fn: Callable
+    value_fn: Callable
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the system knows for a self-assessment question: ``fn(gemeente, year)`` gives
+    ``(answer, text)`` (answer "ja", "deels" or "nee") or None."""
+
+    key: str
+    question: str
+    fn: Callable
+
+
+report_sections: Registry[ReportSection] = Registry("report sections")
+indicator_sources: Registry[IndicatorSource] = Registry("indicator sources")
+meeting_sections: Registry[Panel] = Registry("meeting sections")
+evidence_sources: Registry[Evidence] = Registry("evidence")
+
+
+def report_section(key: str, title, bouwsteen: str, provide: Callable, order: int = 100) -> ReportSection:
+    return report_sections.register(key, ReportSection(key, title, bouwsteen, provide, order))
+
+
+def indicator_source(key: str, label, list_fn: Callable, value_fn: Callable) -> IndicatorSource:
+    return indicator_sources.register(key, IndicatorSource(key, label, list_fn, value_fn))
+
+
+def meeting_section(key: str, template: str, context: Callable, capability: str | None = None,
+                    order: int = 100) -> Panel:
+    """A part of a network meeting's page: ``context(meeting, user)`` gives the template's context or None."""
+    return meeting_sections.register(key, Panel(key, template, context, capability, order))
+
+
+def evidence(key: str, question: str, fn: Callable) -> Evidence:
+    return evidence_sources.register(key, Evidence(key, question, fn))

@@ -300,8 +300,20 @@ def write_csv(rows: Iterable[Sequence], *, delimiter: str = ";", bom: bool = Tru
     return buffer.getvalue()
 
 
+class Formula(str):
+    """A cell the export itself means as a formula (``=SUM(D2:D9)``), written as one; any other text that
+    starts with ``=`` stays guarded text. Excel stores formulas with English names and commas, and shows
+    them in the reader's own language (SOM, semicolons, decimal commas in Dutch Excel)."""
+
+    def __new__(cls, text: str):
+        if not text.startswith("="):
+            raise ValueError("a formula starts with '='")
+        return super().__new__(cls, text)
+
+
 def write_xlsx(rows: Iterable[Sequence], *, title: str = "Samen") -> bytes:
-    """An .xlsx with every text cell guarded and stored as text (never as a formula)."""
+    """An .xlsx with every text cell guarded and stored as text (never as a formula), except the cells the
+    caller marks as ``Formula``; Decimal amounts are numbers with two decimals."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -314,8 +326,19 @@ def write_xlsx(rows: Iterable[Sequence], *, title: str = "Samen") -> bytes:
 
 
 def _xlsx_cell(sheet, value):
+    from decimal import Decimal
+
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, Formula):
+        item = WriteOnlyCell(sheet, value=str(value))
+        item.data_type = "f"
+        item.number_format = "#,##0.00"
+        return item
+    if isinstance(value, Decimal):
+        item = WriteOnlyCell(sheet, value=value)
+        item.number_format = "#,##0.00"
+        return item
     value = guard(value)
     if isinstance(value, str):
         item = WriteOnlyCell(sheet, value=value)

@@ -110,3 +110,67 @@ def _visits(gemeente):
 registry.matrix_sample("signal", _a_signal)
 registry.matrix_sample("round", lambda gemeente: _visits(gemeente)[0].pk)
 registry.matrix_sample("visit", lambda gemeente: _visits(gemeente)[1].pk)
+
+
+# --- what samenwerken's council report and agenda read from vinden ---------------------------------------
+
+def _signals_section(gemeente, year, user):
+    from django.utils import timezone
+
+    from samen.vinden.services.signals import counts
+
+    data = counts(gemeente, year)
+    today = timezone.localdate().isoformat()
+    figures = [{"label": row["label"], "value": row["n"], "unit": "", "source": "Samen, signalen", "date": today}
+               for row in data["by_channel"]]
+    figures.append({"label": "Totaal", "value": data["total"], "unit": "", "source": "Samen, signalen", "date": today})
+    return {"figures": figures, "note": "Signalen per kanaal; aantallen onder 5 worden niet getoond."}
+
+
+def _coverage_section(gemeente, year, user):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from samen.vinden.visits.services import coverage
+
+    try:
+        totals = coverage(user, gemeente, year)["totals"]
+    except PermissionDenied:
+        return {"figures": [], "note": "Alleen voor wie de voortgang van de huisbezoeken mag zien."}
+    today = timezone.localdate().isoformat()
+    return {"figures": [
+        {"label": "Inwoners van 75+ in het register", "value": totals["residents"], "unit": "",
+         "source": "Samen, huisbezoeken 75+", "date": today},
+        {"label": "Bezocht", "value": totals["visited"], "unit": "", "source": "Samen, huisbezoeken 75+",
+         "date": today},
+        {"label": "Dekking", "value": None if totals.get("share") is None else f"{totals['share']}%", "unit": "",
+         "source": "Samen, huisbezoeken 75+", "date": today}]}
+
+
+registry.report_section("vinden.signals", _("Signalen per kanaal"), "vinden", _signals_section, order=20)
+registry.report_section("vinden.coverage", _("Dekking huisbezoeken 75+"), "vinden", _coverage_section, order=30)
+
+
+def _coverage_indicators(gemeente):
+    return [("coverage_75", _("aandeel 75+ inwoners bezocht"))]
+
+
+def _coverage_value(gemeente, code, user, wijk=None):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from samen.vinden.visits.services import coverage
+
+    year = timezone.localdate().year
+    try:
+        table = coverage(user, gemeente, year)
+    except PermissionDenied:
+        return None
+    row = next((r for r in table["rows"] if r["wijk"] == wijk), None) if wijk else table["totals"]
+    if not row or row.get("share") is None:
+        return None
+    return {"value": row["share"] / 100, "low": None, "high": None, "year": year, "source": "Samen, huisbezoeken 75+",
+            "date": timezone.localdate().isoformat()}
+
+
+registry.indicator_source("vinden.coverage", _("Huisbezoeken 75+"), _coverage_indicators, _coverage_value)

@@ -55,11 +55,19 @@ def _monitor(hilversum):
     return "beleidsadviseur", reverse("weten:figures_csv")
 
 
+def _budget(hilversum):
+    from samen.samenwerken.models import BudgetLine
+
+    BudgetLine.objects.filter(action__agenda__gemeente=hilversum, year=2025).update(funding_source=ATTACK)
+    return "beleidsadviseur", reverse("samenwerken:budget_export") + "?jaar=2025"
+
+
 EXPORTS = {
     "core:resident_export": _resident_export,
     "visits:round_letters_csv": _letters,
     "kwaliteit:export_csv": _catalogue,
     "weten:figures_csv": _monitor,
+    "samenwerken:budget_export": _budget,
 }
 
 
@@ -78,7 +86,12 @@ def test_every_export_endpoint_is_checked():
 def _cells(response) -> list[str]:
     body = response.content
     if body[:4] == b"PK\x03\x04":
-        return [cell for row in tabular.read_rows(body, "export.xlsx") for cell in row]
+        # A formula the export itself writes (core.tabular.Formula: the budget's SUM totals) is a formula
+        # cell; typed text never becomes one (it is guarded), so only text cells are checked.
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+        return [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None and c.data_type != "f"]
     text = body.decode("utf-8-sig")
     return [cell for row in csv.reader(io.StringIO(text), delimiter=tabular.sniff_delimiter(text)) for cell in row]
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from samen.core import states
 from samen.kwaliteit import publication, review
+from samen.samenwerken import workflow as action_workflow
 from samen.vinden import workflow
 from samen.vinden.models import Signal
 from samen.vinden.services.signals import submit_signal, triage
@@ -23,10 +24,11 @@ from samen.vinden.visits import workflow as visit_workflow
 
 SRC = Path(__file__).resolve().parents[2]
 DOCS = SRC.parents[1] / "docs"
-WORKFLOWS = (workflow.WORKFLOW, review.WORKFLOW, visit_workflow.WORKFLOW, publication.WORKFLOW)
+WORKFLOWS = (workflow.WORKFLOW, review.WORKFLOW, visit_workflow.WORKFLOW, publication.WORKFLOW,
+             action_workflow.WORKFLOW)
 # The modules that hold a table or the helper itself; everything else changes a status through apply().
 WORKFLOW_MODULES = {"core/states.py", "vinden/workflow.py", "vinden/visits/workflow.py", "kwaliteit/review.py",
-                    "kwaliteit/publication.py", "ondersteunen/workflow.py"}
+                    "kwaliteit/publication.py", "ondersteunen/workflow.py", "samenwerken/workflow.py"}
 
 
 def _signal(gemeente, **data):
@@ -39,7 +41,7 @@ def test_every_status_field_of_a_workflow_is_protected():
     assert guarded == {("vinden.Signal", "status"), ("vinden.Visit", "status"), ("kwaliteit.Activity", "status"),
                        ("kwaliteit.ActivityVersion", "status"), ("ondersteunen.Trajectory", "status"),
                        ("ondersteunen.Referral", "status"), ("ondersteunen.MaatjeVisit", "status"),
-                       ("ondersteunen.CheckIn", "status")}
+                       ("ondersteunen.CheckIn", "status"), ("samenwerken.Action", "status")}
 
 
 @pytest.mark.django_db
@@ -142,7 +144,8 @@ def test_a_status_only_moves_along_the_table(decisions, with_reason):
 
 
 @pytest.mark.parametrize(("doc", "flow"), [("vinden.md", workflow), ("kwaliteit.md", review),
-                                           ("kwaliteit.md", publication), ("huisbezoeken.md", visit_workflow)])
+                                           ("kwaliteit.md", publication), ("huisbezoeken.md", visit_workflow),
+                                           ("samenwerken.md", action_workflow)])
 def test_the_pictures_in_the_docs_are_current(doc, flow):
     text = (DOCS / doc).read_text(encoding="utf-8")
     assert f"```mermaid\n{flow.mermaid()}\n```" in text, f"update docs/{doc} with {flow.__name__}.mermaid()"

@@ -127,3 +127,17 @@ def test_the_guard_is_taken_off_exactly(text):
 @given(st.one_of(st.integers(), st.floats(allow_nan=False)))
 def test_numbers_are_never_quoted(number):
     assert tabular.guard(number) == number
+
+
+def test_an_export_can_write_a_formula_it_means_and_decimals_stay_numbers():
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    data = tabular.write_xlsx([["a", Decimal("1800.00")], ["b", Decimal("0.01")],
+                               ["Totaal", tabular.Formula("=SUM(B1:B2)")], ["=HYPERLINK(1)", 1]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["B3"].value == "=SUM(B1:B2)" and sheet["B3"].data_type == "f"
+    assert sheet["B1"].value == 1800 and sheet["B1"].data_type == "n"
+    assert sheet["A4"].data_type == "s" and sheet["A4"].value.startswith("'")
