@@ -70,7 +70,8 @@ def test_register_without_consent_is_refused_and_nothing_changes(setup):
     assert "toestemming" in str(refused.value)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.AKKOORD and referral.sent_at is None
-    assert not ProviderLink.objects.filter(referral=referral).exists() and not OutboxMessage.objects.filter(about_id=referral.pk).exists()
+    assert not ProviderLink.objects.filter(referral=referral).exists()
+    assert not OutboxMessage.objects.filter(about_id=referral.pk).exists()
     setup["trajectory"].refresh_from_db()
     assert setup["trajectory"].status == TrajectoryStatus.IN_CONTACT
 
