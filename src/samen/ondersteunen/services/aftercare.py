@@ -46,13 +46,15 @@ def plan(referral: Referral) -> list[CheckIn]:
     return planned
 
 
-def for_trajectory(trajectory: Trajectory, today: datetime.date | None = None) -> dict:
-    """The trajectory's check-ins for its page and the nazorg page (``_checkins.html``)."""
+def for_trajectory(trajectory: Trajectory, today: datetime.date | None = None, user=None) -> dict:
+    """The trajectory's check-ins for its page and the nazorg page: the context of
+    ``ondersteunen/referrals/_checkins.html`` (with ``user``, ``can_work`` says whether the form links show)."""
     today = today or timezone.localdate()
     rows = [{"checkin": c, "due": c.status == CheckInStatus.GEPLAND and c.due_on <= today,
              "overdue": c.status == CheckInStatus.GEPLAND and c.due_on < today}
             for c in trajectory.checkins.select_related("referral__activity", "measurement").order_by("due_on", "id")]
-    return {"trajectory": trajectory, "checkin_rows": rows, "next_checkin": next(
+    can_work = bool(user is not None and policy.can(user, workflow.WORK, trajectory))
+    return {"trajectory": trajectory, "checkin_rows": rows, "can_work": can_work, "next_checkin": next(
         (r["checkin"] for r in rows if r["checkin"].status == CheckInStatus.GEPLAND), None)}
 
 

@@ -342,3 +342,25 @@ def test_volunteer_page_shows_first_name_only(setup):
     page = verified_client(volunteer).get(reverse("verwijzingen:maatjesbezoek", args=[visit.pk])).content.decode()
     assert "Anna" in page and "de Vries" not in page and "Bij de bushalte" in page
     assert Client().get(reverse("verwijzingen:maatjesbezoek", args=[visit.pk])).status_code == 302
+
+
+def test_samen_jobs_run_twice_sends_each_reminder_once(setup):
+    from django.core.management import call_command
+
+    referral = _in_aftercare(setup)
+    waiting = _registered_again(setup)
+    Referral.objects.filter(pk=waiting.pk).update(sent_at=timezone.now() - datetime.timedelta(days=9))
+    CheckIn.objects.filter(referral=referral, offset_days=14).update(due_on=timezone.localdate())
+    call_command("jobs", "run", "referral_reminders")
+    call_command("jobs", "run", "referral_reminders")
+    assert OutboxMessage.objects.filter(kind="aftercare.reminder", recipient=setup["worker"]).count() == 1
+    assert OutboxMessage.objects.filter(kind="referral.nudge", about_id=waiting.pk).count() == 1
+
+
+def _registered_again(setup):
+    other = TrajectoryFactory(resident__buurt=setup["trajectory"].resident.buurt, worker=setup["worker"])
+    trajectories.step(setup["worker"], other.pk, TrajectoryDecision.CONTACT)
+    consent.record(setup["worker"], other.resident, "share_with_provider", True, how="mondeling")
+    referral = referrals.create(setup["worker"], other, kind="activity", activity=setup["activity"])
+    referrals.agree(setup["worker"], referral.pk)
+    return referrals.register(setup["worker"], referral.pk)

@@ -127,8 +127,9 @@ class ReferralDetailView(PolicyMixin, View):
     def context(self, referral, **extra):
         user = self.request.user
         worker = policy.can(user, workflow.WORK, referral.trajectory) if policy.can(user, workflow.WORK) else False
+        # The provider's answer has its own form (with the reason); the other steps are buttons.
         steps = [t for t in workflow.REFERRAL.available(referral, user)
-                 if t.name not in (workflow.RD.CONFIRM, workflow.RD.REJECT) or not worker]
+                 if t.name not in (workflow.RD.CONFIRM, workflow.RD.REJECT)]
         context = {"referral": referral, "worker": worker, "steps": steps, "events": referral.events.all(),
                    "view": referrals.provider_view(referral),
                    "can_answer": referral.status in workflow.REFERRAL_WAITING_FOR_PROVIDER
@@ -324,8 +325,7 @@ class AftercareView(PolicyMixin, View):
     def get(self, request, pk):
         trajectory = _get(request.user, Trajectory, pk)
         _log(request, [trajectory])
-        return render(request, T + "aftercare.html", {**aftercare.for_trajectory(trajectory),
-                                                      "can_work": policy.can(request.user, workflow.WORK, trajectory)})
+        return render(request, T + "aftercare.html", aftercare.for_trajectory(trajectory, user=request.user))
 
 
 class CheckInView(PolicyMixin, View):
