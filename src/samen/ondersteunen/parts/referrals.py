@@ -12,6 +12,7 @@ for url_name, label, capability in (
     ("verwijzingen:verwijzingen", _("Verwijzingen"), "referral.view"),
     ("verwijzingen:maatjesbezoeken", _("Mijn maatjesbezoeken"), "referral.accompany"),
     ("verwijzingen:mijn_maatjeprofiel", _("Mijn maatjesprofiel"), "referral.accompany"),
+    ("verwijzingen:maatjes", _("Maatjes"), "trajectory.oversee"),
 ):
     registry.menu_entry("ondersteunen", url_name, label, capability)
 

@@ -131,3 +131,12 @@ def test_api_is_scoped_to_the_providers_own_organisation(registered):
                     content_type="application/json").status_code == 404
     registered.refresh_from_db()
     assert registered.status == "aangemeld"
+
+
+def test_regisseur_sees_the_volunteers_and_their_maatje_profiles():
+    volunteer = MaatjeProfileFactory(user=UserFactory(role=Role.VRIJWILLIGER, first_name="Mieke",
+                                                      last_name="Maatje")).user
+    UserFactory(gemeente=volunteer.gemeente, role=Role.VRIJWILLIGER, first_name="Zonder", last_name="Profiel")
+    page = verified_client(UserFactory(gemeente=volunteer.gemeente, role=Role.REGISSEUR, totp=True)).get(
+        reverse("verwijzingen:maatjes")).content.decode()
+    assert "Mieke Maatje" in page and "nog geen profiel" in page

@@ -19,5 +19,6 @@ urlpatterns = [
     path("maatje/bezoeken/", views.MaatjeVisitListView.as_view(), name="maatjesbezoeken"),
     path("maatje/bezoeken/<int:pk>/", views.MaatjeVisitView.as_view(), name="maatjesbezoek"),
     path("maatje/profiel/", views.MaatjeProfileView.as_view(), name="mijn_maatjeprofiel"),
+    path("maatjes/", views.MaatjeListView.as_view(), name="maatjes"),
     path("maatjes/<int:pk>/profiel/", views.MaatjeProfileManageView.as_view(), name="maatjeprofiel_beheer"),
 ]

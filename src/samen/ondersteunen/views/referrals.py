@@ -306,6 +306,18 @@ class MaatjeProfileView(PolicyMixin, View):
         return render(request, T + "maatje_profile.html", {"form": form, "volunteer": volunteer}, status=400)
 
 
+class MaatjeListView(PolicyMixin, View):
+    """For the regisseur: the gemeente's volunteers, with their maatje profile (or none yet)."""
+
+    capability = "trajectory.oversee"
+
+    def get(self, request):
+        volunteers = (User.objects.filter(gemeente=request.user.gemeente_id, is_active=True,
+                                          role__in=policy.roles_with(workflow.ACCOMPANY))
+                      .select_related("maatje_profile").order_by("last_name", "first_name", "username"))
+        return render(request, T + "maatje_overview.html", {"volunteers": volunteers})
+
+
 class MaatjeProfileManageView(MaatjeProfileView):
     capability = "trajectory.oversee"
 
