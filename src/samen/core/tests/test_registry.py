@@ -134,7 +134,7 @@ def test_the_menu_is_grouped_per_building_block_for_each_role(client_as):
     assert keys[0] == "algemeen" and keys.index("weten") < keys.index("vinden") < keys.index("kwaliteit")
     assert keys[-1] == "beheer"  # the regisseur reads the access log
     volunteer = client_as("vrijwilliger").get(reverse("core:home")).context["navigation_groups"]
-    assert [g["key"] for g in volunteer] == ["algemeen", "vinden", "samenwerken"]
+    assert [g["key"] for g in volunteer] == ["algemeen", "vinden", "ondersteunen", "samenwerken"]  # maatje
     html = page.content.decode()
     assert 'aria-labelledby="menu-vinden"' in html and 'id="menu-vinden"' in html
 
