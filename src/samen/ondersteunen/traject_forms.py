@@ -212,10 +212,13 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in self.NUMBER_FIELDS:
             field = model_fields[name]
+            limits = {type(v).__name__: v.limit_value for v in field.validators if hasattr(v, "limit_value")}
             self.fields[name] = forms.IntegerField(
-                label=str(field.verbose_name).capitalize(), min_value=0,
+                label=str(field.verbose_name).capitalize(), min_value=limits.get("MinValueValidator", 0),
+                max_value=limits.get("MaxValueValidator", 32767),
                 error_messages={"required": _("Vul een aantal in."), "invalid": _("Geef een heel getal."),
-                                "min_value": _("Geef een getal van 0 of meer.")})
+                                "min_value": _("Geef een getal van %(limit_value)s of meer."),
+                                "max_value": _("Geef een getal van hoogstens %(limit_value)s.")})
         for factor, (_default, label) in FACTORS.items():
             self.fields[f"weight_{factor}"] = forms.DecimalField(
                 label=_("Gewicht: %(factor)s") % {"factor": label}, min_value=0, max_value=MAX_WEIGHT,
