@@ -83,7 +83,7 @@ def record_attempt(by, pk: int, *, method: str, outcome: str, at: datetime.datet
     at = at or now
     if at > now + datetime.timedelta(minutes=5):
         errors["at"] = [_("Een contactpoging ligt niet in de toekomst.")]
-    elif at < now - datetime.timedelta(days=MAX_PAST_DAYS) or at < trajectory.started_at - datetime.timedelta(days=1):
+    elif at < now - datetime.timedelta(days=MAX_PAST_DAYS) or at < trajectory.started_at - datetime.timedelta(days=7):
         errors["at"] = [_("Deze datum ligt voor de start van het traject of te ver terug.")]
     note = (note or "").strip()
     if len(note) > SHORT_MAX:
