@@ -215,8 +215,18 @@ class MyReportsView(PolicyMixin, TemplateView):
     template_name = "vinden/my_reports.html"
 
     def get_context_data(self, **kwargs):
-        rows = [{"pk": s.pk, "created_at": s.created_at, "status": workflow.REPORTER_STATUS[s.status]}
-                for s in scopes.own_reports(self.request.user).only("pk", "created_at", "status")]
+        signals = list(scopes.own_reports(self.request.user).select_related("wijk"))
+        # The reporter recognises the signal by date, wijk and the first words of their own description.
+        rows = [{"pk": s.pk, "created_at": s.created_at, "status": workflow.REPORTER_STATUS[s.status],
+                 "wijk": s.wijk.display_name if s.wijk_id else "", "first_words": first_words(s.description)}
+                for s in signals]
+        described = [s for s in signals if s.description]
+        if described:  # the begin of a description is shown: logged (the signals only, no resident data is shown)
+            from samen.core import accesslog
+            from samen.core.models import AccessAction, Purpose
+
+            accesslog.record(actor=self.request.user, action=AccessAction.VIEW, records=described,
+                             purpose=Purpose.TRIAGE, route=self.route_name())
         # Blocks that carry a signal further (ondersteunen) say its later stage; never the content.
         for stage in registry.reporter_stages:
             later = stage.stages([row["pk"] for row in rows])
@@ -238,6 +248,11 @@ class SignalStatsView(PolicyMixin, TemplateView):
             year = timezone.localdate().year
         counts = service.counts(self.request.user.gemeente, year)
         return {**super().get_context_data(**kwargs), "year": year, **counts}
+
+
+def first_words(text: str, count: int = 6) -> str:
+    words = (text or "").split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
 
 
 def intake_url(user) -> str:

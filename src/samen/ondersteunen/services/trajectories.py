@@ -99,8 +99,9 @@ def lock(by, pk: int) -> Trajectory:
 
 @transaction.atomic
 def step(by, pk: int, decision: str, *, reason: str = "", closing_reason: str = "",
-         details: dict | None = None) -> Trajectory:
-    """Take one step of the trajectory's table, with its history row. Refusals say why in Dutch."""
+         details: dict | None = None, contact_at: datetime.datetime | None = None) -> Trajectory:
+    """Take one step of the trajectory's table, with its history row. Refusals say why in Dutch.
+    ``contact_at``: when the contact of a CONTACT step happened (a contact attempt's moment; default now)."""
     trajectory = lock(by, pk)
     if trajectory.anonymised_at:
         raise ValidationError({"decision": [_("Dit traject is geanonimiseerd en kan niet meer veranderen.")]})
@@ -109,6 +110,10 @@ def step(by, pk: int, decision: str, *, reason: str = "", closing_reason: str = 
         raise ValidationError({"closing_reason": [_("Kies een reden van afsluiten uit de lijst.")]})
     if decision == TrajectoryDecision.CLOSE and closing_reason == ClosingReason.ANDERS and not reason:
         raise ValidationError({"reason": [_("Licht 'anders' toe.")]})
+    if decision == TrajectoryDecision.NOT_REACHED:
+        from samen.ondersteunen.services import contacts
+
+        contacts.require_not_reached_allowed(trajectory)
     before = trajectory.status
     transition = workflow.TRAJECTORY.apply(trajectory, decision, by=by, reason=reason,
                                            closing_reason=closing_reason)
@@ -118,6 +123,10 @@ def step(by, pk: int, decision: str, *, reason: str = "", closing_reason: str = 
     elif transition.target == TrajectoryStatus.HEROPEND:
         trajectory.closed_at, trajectory.closing_reason, trajectory.closing_note = None, "", ""
         trajectory.reopened_count += 1
+    elif transition.target == TrajectoryStatus.IN_CONTACT:
+        contact_at = contact_at or now
+        trajectory.first_contact_at = min(trajectory.first_contact_at or contact_at, contact_at)
+        trajectory.last_contact_at = max(trajectory.last_contact_at or contact_at, contact_at)
     trajectory.save()
     TrajectoryEvent.objects.create(trajectory=trajectory, by=_user(by), by_label=actor_label(by),
                                    kind=TrajectoryEvent.Kind.TRANSITION, from_status=before,
@@ -159,3 +168,52 @@ def notice(trajectory: Trajectory, by, text: str, **details) -> TrajectoryEvent:
 def first_contact_overdue(trajectory: Trajectory, today: datetime.date | None = None) -> bool:
     return (trajectory.first_contact_at is None and trajectory.status == TrajectoryStatus.AANGEMELD
             and (today or timezone.localdate()) > trajectory.first_contact_due)
+
+
+# --- reading (every read of a trajectory is logged, like vinden.reads does for signals) -----------------------
+def _records(trajectories) -> list:
+    records = []
+    for trajectory in trajectories:
+        records.append(trajectory)
+        if trajectory.resident_id:
+            records.append(trajectory.resident)
+    return records
+
+
+def log_read(user, trajectories, *, route: str) -> None:
+    """Log that ``user`` was shown these trajectories (and so their residents), purpose ondersteuning."""
+    from samen.core import accesslog
+    from samen.core.models import AccessAction, Purpose
+
+    records = _records(trajectories)
+    if records:
+        accesslog.record(actor=user, action=AccessAction.VIEW, records=records, purpose=Purpose.ONDERSTEUNING,
+                         route=route)
+
+
+def read(user, pk, *, route: str) -> Trajectory:
+    """The trajectory ``pk`` if ``user`` may see it, logged as read. Trajectory.DoesNotExist otherwise."""
+    try:
+        trajectory = policy.visible(user, Trajectory).select_related(
+            "resident", "resident__buurt__wijk", "worker", "wijk", "signal").get(pk=pk)
+    except (ValueError, TypeError):
+        raise Trajectory.DoesNotExist from None
+    log_read(user, [trajectory], route=route)
+    return trajectory
+
+
+def start_for_resident(by: User, resident: Resident, *, worker: User | None = None, goal: str = "") -> Trajectory:
+    """A social worker or regisseur starts a trajectory directly for a resident they may see. One open
+    trajectory per resident: a second one is refused (work on the open one)."""
+    if not policy.can(by, workflow.WORK, resident) and not policy.can(by, workflow.WORK):
+        raise PermissionDenied(_("U mag geen traject starten."))
+    if not policy.visible(by, Resident).filter(pk=resident.pk).exists():
+        raise PermissionDenied(_("U mag geen traject starten voor deze inwoner."))
+    open_one = Trajectory.objects.filter(resident=resident, status__in=workflow.TRAJECTORY_OPEN).first()
+    if open_one is not None:
+        raise ValidationError({"resident": [_("Voor deze inwoner loopt al een traject (traject %(id)s).")
+                                            % {"id": open_one.pk}]})
+    goal = (goal or "").strip()
+    if len(goal) > 2000:
+        raise ValidationError({"goal": [_("Houd het doel kort: hoogstens 2000 tekens.")]})
+    return start(gemeente_id=by.gemeente_id, resident=resident, worker=worker or by, by=by, goal=goal)

@@ -165,10 +165,13 @@ def test_a_partner_never_sees_another_wijks_signals(hilversum, client_as):
 
 def test_the_reporter_sees_the_status_only(hilversum, client_as, demo_user):
     signal = submit_signal(hilversum, channel="volunteer", data={"postcode": "1211BJ", "house_number": 7,
-                                                                 "description": "Geheime inhoud"},
+                                                                 "description": "Meneer zit elke dag alleen "
+                                                                                "thuis, geheime inhoud volgt"},
                            reporter=demo_user("vrijwilliger")).signal
     page = client_as("vrijwilliger").get(reverse("vinden:my_reports")).content.decode()
-    assert str(signal.pk) in page and "ontvangen" in page and "Geheime inhoud" not in page
+    # The reporter recognises the signal by the first words of their own description (issue 12), no more.
+    assert str(signal.pk) in page and "ontvangen" in page and "Meneer zit elke dag alleen thuis, …" in page
+    assert "geheime inhoud" not in page
     assert client_as("vrijwilliger").get(reverse("vinden:signal_detail", args=[signal.pk])).status_code == 403
 
 
