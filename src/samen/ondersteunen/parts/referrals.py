@@ -88,3 +88,31 @@ registry.matrix_sample("maatjesbezoek", _sample("maatjevisit"))
 registry.matrix_sample("maatjeprofiel", _sample("volunteer"))
 registry.matrix_sample("verwijzing", _sample("referral"))
 registry.matrix_sample("referral", _sample("referral"))
+
+
+def _trajectory_section(user, trajectory):
+    """On the trajectory page: its referrals, the way to a new one (and to the matching), and aftercare."""
+    from django.urls import NoReverseMatch, reverse
+
+    from samen.core import policy
+    from samen.ondersteunen import workflow
+    from samen.ondersteunen.models import Referral
+    from samen.ondersteunen.services import aftercare
+
+    can_refer = trajectory.is_open and policy.can(user, workflow.WORK, trajectory)
+    links = []
+    for url_name, label in (("matching:matches", _("Passend aanbod zoeken")),
+                            ("verwijzingen:doorverwijzen", _("Doorverwijzen"))):
+        try:
+            links.append({"url": reverse(url_name, args=[trajectory.pk]), "label": label})
+        except NoReverseMatch:  # a part that is not installed
+            continue
+    referrals = policy.visible(user, Referral).filter(trajectory=trajectory).select_related(
+        "activity", "intervention", "organisation")
+    return {"trajectory": trajectory, "referrals": list(referrals), "can_refer": can_refer, "links": links,
+            "aftercare": aftercare.for_trajectory(trajectory, user=user)}
+
+
+registry.record_section("ondersteunen.trajectory", "ondersteunen.referrals",
+                        "ondersteunen/referrals/sections/trajectory.html", _trajectory_section, "referral.view",
+                        order=20)

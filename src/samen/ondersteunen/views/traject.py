@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from samen.core import policy
 from samen.core.models import Resident, Wijk
 from samen.core.views.mixins import PolicyMixin
+from samen.core.views.pages import record_panels
 from samen.ondersteunen import traject_forms as forms
 from samen.ondersteunen import workflow
 from samen.ondersteunen.models import ConsentEvent, ConsentPurpose, Measurement, SupportSettings, Trajectory
@@ -152,6 +153,8 @@ class TrajectoryDetailView(_TrajectoryView):
             "measurements": measurements,
             "measurement_svg": profiles.svg(profiles.measurement_spec(measurements)) if len(measurements) > 1 else "",
             "reporter_contact": _reported_contact(trajectory),
+            # What the other parts add (matching, referrals and aftercare, case consultation).
+            "sections": record_panels(user, trajectory),
         }
 
 
