@@ -46,7 +46,17 @@ class HomeView(PolicyMixin, TemplateView):
         context["role"] = user.get_role_display()
         context["wijken"] = user.wijken.all() if user.wijken.exists() else None
         context["panels"] = panels(registry.home_panels, user)
+        context["today"] = due_today(user)
         return context
+
+
+def due_today(user) -> list[dict]:
+    """The lines of every block's ``registry.today_items`` this user may see, in their order."""
+    lines = []
+    for entry in registry.by_order(registry.today):
+        if entry.capability is None or policy.can(user, entry.capability):
+            lines.extend(entry.items(user))
+    return lines
 
 
 class WijkListView(PolicyMixin, TemplateView):

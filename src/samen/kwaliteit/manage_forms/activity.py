@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samen.core.forms import UtrechtFormMixin
 from samen.kwaliteit.forms import ActivityForm
 from samen.kwaliteit.manage_forms.repeat import (
     DAY_CHOICES,
@@ -33,7 +34,7 @@ FIELDSETS = (
 HELPER_FIELDS = ("repeat", "repeat_days", "repeat_interval", "repeat_ordinal", "repeat_weekday")
 
 
-class ManageActivityForm(ActivityForm):
+class ManageActivityForm(UtrechtFormMixin, ActivityForm):
     """ActivityForm with the repeat helper, and (for the regisseur's new entries) the organiser."""
 
     repeat = forms.ChoiceField(label=gettext_lazy("Herhaalt de activiteit zich?"), choices=Repeat.choices,
