@@ -15,7 +15,7 @@ def widget_css(widget: forms.Widget) -> str:
     if isinstance(widget, forms.RadioSelect):
         return RADIO_CSS
     if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-        return "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom"
+        return "utrecht-checkbox utrecht-checkbox--html-input"
     if isinstance(widget, forms.Select):
         return "utrecht-select utrecht-select--html-select"
     if isinstance(widget, forms.FileInput):

@@ -69,7 +69,7 @@ class VolunteerIntakeView(PolicyMixin, _IntakeView):
     capability = "signal.report"
     form_class = VolunteerSignalForm
     channel = Channel.VOLUNTEER
-    title = _("Ik maak me zorgen om iemand")
+    title = _("Zorg melden")
 
 
 class _PublicIntakeView(_IntakeView):

@@ -74,6 +74,14 @@ class ManageActivityForm(UtrechtFormMixin, ActivityForm):
     def fieldsets(self):
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in FIELDSETS]
 
+    # The long repeat options come after the choice "Herhaalt de activiteit zich?", folded away
+    # (details/summary) until a repeat is chosen or one of them has an error.
+    SCHEDULE_DETAILS = ("repeat_days", "repeat_interval", "repeat_ordinal", "repeat_weekday", "rrule")
+
+    def schedule_details_open(self) -> bool:
+        chosen = self["repeat"].value() or (Repeat.CUSTOM if (self["rrule"].value() or "").strip() else Repeat.NONE)
+        return chosen != Repeat.NONE or any(name in self.errors for name in self.SCHEDULE_DETAILS)
+
     def clean_rrule(self):
         typed = self.cleaned_data.get("rrule", "")
         kind = self.cleaned_data.get("repeat") or (Repeat.CUSTOM if typed.strip() else Repeat.NONE)
