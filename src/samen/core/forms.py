@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from samen.core.models import AccessAction, Gemeente, Organisation, Resident, Wijk
+from samen.core.models import AccessAction, Gemeente, Organisation, Purpose, Resident, Wijk
 from samen.core.roles import Role
 
 # The Utrecht design system's classes for a radio input (forms with radio choices, staff and public).
@@ -89,10 +89,14 @@ class ResidentForm(UtrechtFormMixin, forms.Form):
 
 
 class AccessLogFilterForm(UtrechtFormMixin, forms.Form):
-    actor = forms.CharField(label=_("Wie (gebruikersnaam)"), required=False)
-    record_id = forms.CharField(label=_("Gegeven-id"), required=False)
+    actor = forms.CharField(label=_("Wie (naam of gebruikersnaam)"), required=False)
+    record_id = forms.CharField(label=_("Nummer van het gegeven"), required=False,
+                                help_text=_("Bijvoorbeeld 28 voor inwoner #28."))
     action = forms.ChoiceField(label=_("Handeling"), required=False,
                                choices=[("", _("alle"))] + list(AccessAction.choices))
+    purpose = forms.ChoiceField(label=_("Doel"), required=False, choices=[("", _("alle"))] + list(Purpose.choices))
+    sort = forms.ChoiceField(label=_("Volgorde"), required=False,
+                             choices=[("", _("nieuwste eerst")), ("oudste", _("oudste eerst"))])
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
