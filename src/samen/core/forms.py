@@ -101,6 +101,21 @@ class AccessLogFilterForm(UtrechtFormMixin, forms.Form):
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class ResidentFilterForm(UtrechtFormMixin, forms.Form):
+    """Search and sort the residents list (GET)."""
+
+    SORT = {"": ("name", "pk"), "postcode": ("postcode", "house_number", "pk"), "nieuwste": ("-created_at", "-pk")}
+
+    q = forms.CharField(label=_("Zoeken op naam of postcode"), required=False, max_length=100)
+    wijk = forms.ChoiceField(label=_("Wijk"), required=False)
+    sort = forms.ChoiceField(label=_("Volgorde"), required=False,
+                             choices=[("", _("naam")), ("postcode", _("adres")), ("nieuwste", _("nieuwste eerst"))])
+
+    def __init__(self, *args, wijken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wijk"].choices = [("", _("alle"))] + [(w.code, w.display_name) for w in wijken]
+
+
 class UploadField(forms.FileField):
     """A file upload within the size limit of every upload (core.tabular.max_upload_bytes)."""
 
