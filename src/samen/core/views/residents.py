@@ -116,9 +116,11 @@ class ResidentDeleteView(PolicyMixin, TemplateView):
     http_method_names = ["get", "post"]
 
     def get_context_data(self, **kwargs):
-        if not policy.visible(self.request.user, Resident).filter(pk=kwargs["pk"]).exists():
-            raise Http404
-        return {"pk": kwargs["pk"]}
+        try:
+            consequences = service.erasure_consequences(self.request.user, kwargs["pk"])
+        except Resident.DoesNotExist:
+            raise Http404 from None
+        return {"pk": kwargs["pk"], "consequences": consequences}
 
     def post(self, request, pk):
         try:
