@@ -89,6 +89,7 @@ class ResidentForm(UtrechtFormMixin, forms.Form):
 
 
 class AccessLogFilterForm(UtrechtFormMixin, forms.Form):
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
     actor = forms.CharField(label=_("Wie (naam of gebruikersnaam)"), required=False)
     record_id = forms.CharField(label=_("Nummer van het gegeven"), required=False,
                                 help_text=_("Bijvoorbeeld 28 voor inwoner #28."))
@@ -103,6 +104,8 @@ class AccessLogFilterForm(UtrechtFormMixin, forms.Form):
 
 class ResidentFilterForm(UtrechtFormMixin, forms.Form):
     """Search and sort the residents list (GET)."""
+
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
 
     SORT = {"": ("name", "pk"), "postcode": ("postcode", "house_number", "pk"), "nieuwste": ("-created_at", "-pk")}
 

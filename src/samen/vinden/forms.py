@@ -111,6 +111,8 @@ class TriageForm(UtrechtFormMixin, forms.Form):
 class SignalFilterForm(UtrechtFormMixin, forms.Form):
     """Search, filter and sort the signals list (GET): wijk, status, channel, dates, signal number."""
 
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
+
     SORT = {"": ("triage_deadline", "pk"), "nieuwste": ("-created_at", "-pk"), "oudste": ("created_at", "pk")}
 
     q = forms.CharField(label=_("Signaalnummer"), required=False, max_length=20)

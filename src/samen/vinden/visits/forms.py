@@ -82,6 +82,8 @@ class ReportForm(UtrechtFormMixin, forms.Form):
 class RoundVisitFilterForm(UtrechtFormMixin, forms.Form):
     """Search, filter and sort the visits of a round (GET)."""
 
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
+
     q = forms.CharField(label=gettext_lazy("Zoeken op naam of postcode"), required=False, max_length=100)
     status = forms.ChoiceField(label=gettext_lazy("Stand"), required=False)
     volunteer = forms.ChoiceField(label=gettext_lazy("Vrijwilliger"), required=False)
