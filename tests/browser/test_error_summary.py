@@ -37,3 +37,10 @@ def test_the_long_repeat_options_are_folded_away_until_needed(page: Page, live_s
     expect(page.get_by_label("Om de hoeveel weken")).to_be_hidden()
     page.get_by_text("Hoe herhaalt het zich precies?").click()
     expect(page.get_by_label("Om de hoeveel weken")).to_be_visible()
+
+
+def test_choosing_a_repeat_opens_its_options(page: Page, live_server, log_in):
+    log_in(page, "regisseur")
+    page.goto(live_server.url + "/catalogus/nieuw/")
+    page.get_by_label("elke week, op de gekozen dagen").check()
+    expect(page.get_by_role("group", name="Op welke dagen").get_by_label("dinsdag", exact=True)).to_be_visible()

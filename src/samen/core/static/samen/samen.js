@@ -2,7 +2,10 @@
 
    1. The staff menu on a phone: a disclosure button (aria-expanded) folds the menu away. Without
       JavaScript the button stays hidden and the menu is simply open.
-   2. After a form with errors: the error summary (data-samen-error-summary) is scrolled into view and
+   2. Options folded in <details data-samen-open-when="field"> open as soon as that field gets a value
+      other than data-samen-closed-value (the catalogue's repeat options after "elke week"). Without
+      JavaScript the user opens them with their summary.
+   3. After a form with errors: the error summary (data-samen-error-summary) is scrolled into view and
       takes the focus, so a screen reader reads it and a phone user sees it, on every form. */
 (function () {
   "use strict";
@@ -29,8 +32,22 @@
     summary.focus({preventScroll: true});
   }
 
+  function setUpDisclosures() {
+    document.querySelectorAll("details[data-samen-open-when]").forEach(function (details) {
+      var name = details.getAttribute("data-samen-open-when");
+      var closed = details.getAttribute("data-samen-closed-value") || "";
+      var form = details.closest("form");
+      if (!form) { return; }
+      form.addEventListener("change", function (event) {
+        var field = event.target;
+        if (field && field.name === name && field.value && field.value !== closed) { details.open = true; }
+      });
+    });
+  }
+
   function start() {
     setUpMenu();
+    setUpDisclosures();
     focusErrorSummary();
   }
 
