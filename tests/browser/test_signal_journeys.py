@@ -12,7 +12,7 @@ def test_volunteer_reports_a_worry_from_a_phone(new_page, live_server, log_in, a
     page = new_page({"width": 390, "height": 844})
     log_in(page, "vrijwilliger")
     page.goto(live_server.url + "/melding/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ik maak me zorgen om iemand")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zorg melden")
     expect(page.get_by_text("0800-0113", exact=False)).to_be_visible()
     assert_accessible(page)
     page.fill("#id_postcode", "1214ER")

@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, time
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
+from samen.core import registry
 from samen.core.models import AccessAction, AccessLogEntry, Purpose
 
 
@@ -45,14 +49,89 @@ def record(*, actor, action: AccessAction, records: Iterable[models.Model], purp
 def filter_access_log(entries, filters: dict):
     """The entries that match a filter form (actor, record, action, dates): for the screen and the API."""
     if filters.get("actor"):
-        entries = entries.filter(actor_label__iexact=filters["actor"].strip())
+        # by user name (as stored), or by a person's first or last name as the screen shows them
+        who = filters["actor"].strip()
+        by_name = Q()
+        for word in who.replace(".", " ").split():
+            by_name &= Q(actor__first_name__istartswith=word) | Q(actor__last_name__icontains=word)
+        entries = entries.filter(Q(actor_label__iexact=who) | by_name)
     if filters.get("record_id"):
         entries = entries.filter(record_id=filters["record_id"].strip())
     if filters.get("action"):
         entries = entries.filter(action=filters["action"])
+    if filters.get("purpose"):
+        entries = entries.filter(purpose=filters["purpose"])
     tz = timezone.get_current_timezone()
     if filters.get("date_from"):
         entries = entries.filter(at__gte=datetime.combine(filters["date_from"], time.min, tz))
     if filters.get("date_to"):
         entries = entries.filter(at__lte=datetime.combine(filters["date_to"], time.max, tz))
     return entries
+
+
+# --- Reading the log as sentences --------------------------------------------------------------------
+# "Sociaal werker J. Jansen bekeek inwoner #28, voor: triage in het zorgnetwerk": people by their name and
+# role (not their user name), records by their kind (not "core.resident"), screens by their menu label
+# (not a route name). Only what the entry itself holds, and the actor's account, is used.
+
+_VERBS = {
+    AccessAction.VIEW: gettext_lazy("bekeek"),
+    AccessAction.CREATE: gettext_lazy("legde vast:"),
+    AccessAction.CHANGE: gettext_lazy("wijzigde"),
+    AccessAction.EXPORT: gettext_lazy("exporteerde"),
+    AccessAction.DELETE: gettext_lazy("verwijderde"),
+}
+
+
+def person_name(user) -> str:
+    """'J. Jansen': the initial of the first name and the last name; the user name only if neither is known."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if first and last:
+        return f"{first[0]}. {last}"
+    return first or last or user.get_username()
+
+
+def actor_description(entry: AccessLogEntry) -> str:
+    if entry.actor is not None:
+        role = entry.actor.get_role_display() if getattr(entry.actor, "role", "") else ""
+        return f"{role} {person_name(entry.actor)}".strip()
+    label = entry.actor_label or ""
+    if label in ("", "anoniem", gettext("anoniem")):
+        return gettext("Een inwoner (zonder inloggen)")
+    if " " not in label and ("_" in label or ":" in label):  # a job or command, not a name
+        return gettext("Een taak van Samen")
+    return label  # an organisation's name (a signal through its API key)
+
+
+def record_description(entry: AccessLogEntry) -> str:
+    try:
+        kind = apps.get_model(entry.record_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        kind = gettext("gegeven")
+    return f"{kind} #{entry.record_id}"
+
+
+def screen_label(route: str) -> str:
+    """The menu label of the screen a route name belongs to ('core:resident_detail' -> 'Inwoners'), found
+    among the registered menu entries of the same namespace and subject; '' when there is none."""
+    if not route or ":" not in route:
+        return ""
+    namespace, name = route.split(":", 1)
+    if namespace == "api":
+        return gettext("de API")
+    if namespace == "command":
+        return gettext("een beheeropdracht")
+    entries = list(registry.menu)
+    exact = next((e for e in entries if e.url_name == route), None)
+    if exact is not None:
+        return str(exact.label)
+    subject = name.split("_")[0]
+    same = next((e for e in entries if e.url_name.startswith(f"{namespace}:{subject}")), None)
+    return str(same.label) if same is not None else ""
+
+
+def sentence(entry: AccessLogEntry) -> str:
+    text = gettext("%(who)s %(verb)s %(record)s, voor: %(purpose)s") % {
+        "who": actor_description(entry), "verb": _VERBS.get(entry.action, entry.action),
+        "record": record_description(entry), "purpose": entry.get_purpose_display()}
+    return text[:1].upper() + text[1:]

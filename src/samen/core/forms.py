@@ -2,37 +2,57 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from samen.core.models import AccessAction, Gemeente, Organisation, Resident, Wijk
+from samen.core.models import AccessAction, Gemeente, Organisation, Purpose, Resident, Wijk
 from samen.core.roles import Role
 
 # The Utrecht design system's classes for a radio input (forms with radio choices, staff and public).
 RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
 
 
+def widget_css(widget: forms.Widget) -> str:
+    """The NL Design System (Utrecht) classes for a widget: select boxes look like select boxes, text areas
+    like text areas, and checkboxes and radio buttons like theirs."""
+    if isinstance(widget, forms.RadioSelect):
+        return RADIO_CSS
+    if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+        return "utrecht-checkbox utrecht-checkbox--html-input"
+    if isinstance(widget, forms.Select):
+        return "utrecht-select utrecht-select--html-select"
+    if isinstance(widget, forms.FileInput):
+        return "utrecht-file-input"
+    if isinstance(widget, forms.Textarea):
+        return "utrecht-textarea utrecht-textarea--html-textarea"
+    return "utrecht-textbox utrecht-textbox--html-input"
+
+
+def style_field(bound: forms.BoundField) -> forms.BoundField:
+    """Gives a field's widget its Utrecht classes and points ``aria-describedby`` at the help text and
+    error messages that ``core/_field.html`` draws (ids ``<auto_id>_help`` and ``<auto_id>_error``).
+    A group of radio buttons or checkboxes is described on its fieldset, not on every input."""
+    widget = bound.field.widget
+    widget.attrs.setdefault("class", widget_css(widget))
+    # The errors as far as the form was validated (bound.errors would validate a form the view has not yet).
+    errors = (bound.form._errors or {}).get(bound.name) if bound.form.is_bound else None
+    widget.attrs.pop("aria-describedby", None)
+    if not bound.auto_id or bound.use_fieldset:
+        return bound
+    described = []
+    if bound.help_text:
+        described.append(f"{bound.auto_id}_help")
+    if errors:
+        described.append(f"{bound.auto_id}_error")
+        widget.attrs["aria-invalid"] = "true"
+    if described:  # with a help text always set, so Django does not add its "<id>_helptext", which no template draws
+        widget.attrs["aria-describedby"] = " ".join(described)
+    return bound
+
+
 class UtrechtFormMixin:
-    """Gives every widget the NL Design System (Utrecht) classes and links help texts for screen readers."""
+    """Every field rendered with the NL Design System classes and with its help and errors linked for
+    screen readers (``style_field``), also fields a form adds after its ``__init__``."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                css = "utrecht-select utrecht-select--html-select"
-            elif isinstance(widget, forms.FileInput):
-                css = "utrecht-file-input"
-            else:
-                css = "utrecht-textbox utrecht-textbox--html-input"
-            widget.attrs["class"] = css
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}_help"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-                described = self.fields[name].widget.attrs.get("aria-describedby", "")
-                self.fields[name].widget.attrs["aria-describedby"] = f"{described} id_{name}_error".strip()
+    def __getitem__(self, name):
+        return style_field(super().__getitem__(name))
 
 
 class LoginForm(UtrechtFormMixin, AuthenticationForm):
@@ -69,12 +89,34 @@ class ResidentForm(UtrechtFormMixin, forms.Form):
 
 
 class AccessLogFilterForm(UtrechtFormMixin, forms.Form):
-    actor = forms.CharField(label=_("Wie (gebruikersnaam)"), required=False)
-    record_id = forms.CharField(label=_("Gegeven-id"), required=False)
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
+    actor = forms.CharField(label=_("Wie (naam of gebruikersnaam)"), required=False)
+    record_id = forms.CharField(label=_("Nummer van het gegeven"), required=False,
+                                help_text=_("Bijvoorbeeld 28 voor inwoner #28."))
     action = forms.ChoiceField(label=_("Handeling"), required=False,
                                choices=[("", _("alle"))] + list(AccessAction.choices))
+    purpose = forms.ChoiceField(label=_("Doel"), required=False, choices=[("", _("alle"))] + list(Purpose.choices))
+    sort = forms.ChoiceField(label=_("Volgorde"), required=False,
+                             choices=[("", _("nieuwste eerst")), ("oudste", _("oudste eerst"))])
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ResidentFilterForm(UtrechtFormMixin, forms.Form):
+    """Search and sort the residents list (GET)."""
+
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
+
+    SORT = {"": ("name", "pk"), "postcode": ("postcode", "house_number", "pk"), "nieuwste": ("-created_at", "-pk")}
+
+    q = forms.CharField(label=_("Zoeken op naam of postcode"), required=False, max_length=100)
+    wijk = forms.ChoiceField(label=_("Wijk"), required=False)
+    sort = forms.ChoiceField(label=_("Volgorde"), required=False,
+                             choices=[("", _("naam")), ("postcode", _("adres")), ("nieuwste", _("nieuwste eerst"))])
+
+    def __init__(self, *args, wijken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wijk"].choices = [("", _("alle"))] + [(w.code, w.display_name) for w in wijken]
 
 
 class UploadField(forms.FileField):

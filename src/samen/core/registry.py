@@ -11,6 +11,7 @@ The core never imports a building block. Each app registers, from its ``blocks.p
   each shown to the roles that hold its capability;
 * ``home_panels``: a panel on the staff home page (a template and a function that gives its context,
   or ``None`` when it has nothing to show); ``wijk_sections``: the same on a wijk's page;
+* ``today``: what is due today, one line each, gathered in the home page's *Vandaag* list;
 * ``demo_loaders``: how it loads its demo data, and after which other loaders;
 * ``public_pages``: the public site's pages (menu items and pages that need no login);
 * ``urls`` and ``api``: its URL module and its API routes (``samen/urls.py`` and ``samen/api_urls.py``
@@ -116,6 +117,17 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class TodayItems:
+    """What is due today for a user: ``items(user)`` returns a list of ``{"text": ..., "url": ...}``
+    (empty when nothing is due); the home page shows all blocks' lines in one *Vandaag* list."""
+
+    key: str
+    items: Callable[..., list[dict]]
+    capability: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class DemoLoader:
     key: str
     load: Callable  # load(gemeente) -> str | None (a line for the command's output)
@@ -163,6 +175,7 @@ menu_groups: Registry[MenuGroup] = Registry("menu groups")
 menu: Registry[MenuEntry] = Registry("menu")
 home_panels: Registry[Panel] = Registry("home panels")
 wijk_sections: Registry[Panel] = Registry("wijk sections")
+today: Registry[TodayItems] = Registry("today")
 demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 public_pages: Registry[PublicPage] = Registry("public pages")
 urls: Registry[UrlInclude] = Registry("urls")
@@ -223,6 +236,10 @@ def home_panel(key: str, template: str, context: Callable, capability: str | Non
 def wijk_section(key: str, template: str, context: Callable, capability: str | None = None,
                  order: int = 100) -> Panel:
     return wijk_sections.register(key, Panel(key, template, context, capability, order))
+
+
+def today_items(key: str, items: Callable, capability: str | None = None, order: int = 100) -> TodayItems:
+    return today.register(key, TodayItems(key, items, capability, order))
 
 
 def demo_loader(key: str, load: Callable, after: Iterable[str] = (), extra: bool = False) -> DemoLoader:

@@ -106,3 +106,22 @@ registry.matrix_sample("version", lambda g: _an_activity(g).versions.order_by("-
 registry.matrix_sample("activity", lambda g: _an_activity(g).pk)
 registry.matrix_sample("intervention", lambda g: _model("Intervention").objects.filter(gemeente=g).first().pk)
 registry.matrix_sample("themeweek", lambda g: _model("ThemeWeek").objects.filter(gemeente=g).first().pk)
+
+
+def _home(name):
+    """A function of ``kwaliteit.home``, imported when the home page is drawn (not at start-up)."""
+
+    def call(user):
+        from samen.kwaliteit import home
+
+        return getattr(home, name)(user)
+
+    return call
+
+
+registry.home_panel("kwaliteit.review", "kwaliteit/panels/review.html", _home("review_panel"), "catalogue.review",
+                    order=15)
+registry.home_panel("kwaliteit.provider", "kwaliteit/panels/provider.html", _home("provider_panel"),
+                    "catalogue.provider", order=10)
+registry.today_items("kwaliteit.review", _home("review_today"), "catalogue.review", order=20)
+registry.today_items("kwaliteit.provider", _home("provider_today"), "catalogue.provider", order=20)

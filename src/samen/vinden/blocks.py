@@ -50,13 +50,24 @@ for url_name, label, capability in (
     registry.menu_entry("vinden", url_name, label, capability)
 
 
-def _signals_panel(user):
-    from samen.vinden.services.signals import open_counts
+def _home(name):
+    """A function of ``vinden.home``, imported when the home page is drawn (not at start-up)."""
 
-    return open_counts(user)
+    def call(user):
+        from samen.vinden import home
+
+        return getattr(home, name)(user)
+
+    return call
 
 
-registry.home_panel("vinden.signals", "vinden/panels/signals.html", _signals_panel, "signal.view", order=10)
+registry.home_panel("vinden.central_queue", "vinden/panels/central_queue.html", _home("central_queue_panel"),
+                    "signal.central_queue", order=5)
+registry.home_panel("vinden.signals", "vinden/panels/signals.html", _home("signals_panel"), "signal.view", order=10)
+registry.home_panel("vinden.visits", "vinden/panels/visits.html", _home("visits_panel"), "visit.report", order=10)
+registry.today_items("vinden.signals", _home("signals_today"), "signal.triage", order=10)
+registry.today_items("vinden.central_queue", _home("central_queue_today"), "signal.central_queue", order=11)
+registry.today_items("vinden.visits", _home("visits_today"), "visit.report", order=12)
 
 # The two public forms for residents: no login, no second factor.
 registry.public_page("vinden:concern")

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.core.forms import UtrechtFormMixin
 from samen.vinden import checklist
-from samen.vinden.models import AgeGroup, Consent
-from samen.vinden.workflow import Decision
+from samen.vinden.models import AgeGroup, Channel, Consent
+from samen.vinden.workflow import Decision, Status
 
 SIGN_CHOICES = list(checklist.SIGNS.items())
 
@@ -106,3 +106,32 @@ class TriageForm(UtrechtFormMixin, forms.Form):
         self.fields["decision"].widget.attrs["class"] = "utrecht-radio-button"
 
 
+
+
+class SignalFilterForm(UtrechtFormMixin, forms.Form):
+    """Search, filter and sort the signals list (GET): wijk, status, channel, dates, signal number."""
+
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
+
+    SORT = {"": ("triage_deadline", "pk"), "nieuwste": ("-created_at", "-pk"), "oudste": ("created_at", "pk")}
+
+    q = forms.CharField(label=_("Signaalnummer"), required=False, max_length=20)
+    wijk = forms.ChoiceField(label=_("Wijk"), required=False)
+    stand = forms.ChoiceField(label=_("Stand"), required=False)
+    channel = forms.ChoiceField(label=_("Kanaal"), required=False)
+    date_from = forms.DateField(label=_("Ontvangen vanaf"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("Ontvangen tot en met"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    sort = forms.ChoiceField(label=_("Volgorde"), required=False,
+                             choices=[("", _("oudste termijn eerst")), ("nieuwste", _("nieuwste eerst")),
+                                      ("oudste", _("oudste eerst"))])
+
+    def __init__(self, *args, wijken=(), central=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if central:
+            del self.fields["wijk"]
+        else:
+            self.fields["wijk"].choices = [("", _("alle"))] + [(w.code, w.display_name) for w in wijken]
+        self.fields["stand"].choices = [("", _("open")), ("alle", _("alle")), *Status.choices]
+        self.fields["channel"].choices = [("", _("alle")), *Channel.choices]

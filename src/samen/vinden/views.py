@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,12 +14,20 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samen.core import policy, registry
+from samen.core import listing, policy, registry
 from samen.core.models import Organisation, Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden import scopes, workflow
-from samen.vinden.forms import ConcernForm, SelfForm, StaffSignalForm, TriageForm, VolunteerSignalForm
+from samen.vinden.forms import (
+    ConcernForm,
+    SelfForm,
+    SignalFilterForm,
+    StaffSignalForm,
+    TriageForm,
+    VolunteerSignalForm,
+)
 from samen.vinden.models import Channel, Signal
+from samen.vinden.queries import filter_signals
 from samen.vinden.reads import log_signals_read
 from samen.vinden.services import signals as service
 
@@ -69,7 +78,7 @@ class VolunteerIntakeView(PolicyMixin, _IntakeView):
     capability = "signal.report"
     form_class = VolunteerSignalForm
     channel = Channel.VOLUNTEER
-    title = _("Ik maak me zorgen om iemand")
+    title = _("Zorg melden")
 
 
 class _PublicIntakeView(_IntakeView):
@@ -118,16 +127,22 @@ class SignalListView(PolicyMixin, TemplateView):
     central = False
 
     def get_context_data(self, **kwargs):
-        signals = policy.visible(self.request.user, Signal).select_related("wijk", "assigned_to")
+        user = self.request.user
+        signals = policy.visible(user, Signal).select_related("wijk", "assigned_to")
         if self.central:
             signals = signals.filter(wijk__isnull=True)
-        show = self.request.GET.get("stand", "open")
-        if show == "open":
-            signals = signals.filter(status__in=workflow.OPEN)
+        form = SignalFilterForm(self.request.GET or None, wijken=policy.visible(user, Wijk).order_by("code"),
+                                central=self.central)
+        filters = form.cleaned_data if form.is_valid() else {}
+        signals = filter_signals(signals, filters)
+        page = Paginator(listing.sort(signals, filters.get("sort", ""), SignalFilterForm.SORT), 50).get_page(
+            self.request.GET.get("pagina"))
         today = timezone.localdate()
         rows = [{"signal": s, "overdue": service.is_overdue(s, today),
-                 "look_again": service.is_look_again_due(s, today)} for s in signals.order_by("triage_deadline")]
-        return {**super().get_context_data(**kwargs), "rows": rows, "central": self.central, "show": show}
+                 "look_again": service.is_look_again_due(s, today)} for s in page.object_list]
+        return {**super().get_context_data(**kwargs), "rows": rows, "central": self.central, "form": form,
+                "filters": filters, "page": page, "query": listing.querystring(self.request),
+                "show": filters.get("stand") or "open"}
 
 
 class CentralQueueView(SignalListView):

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -206,18 +207,50 @@ class TargetListView(PolicyMixin, TemplateView):
             instance = policy.visible(self.request.user, Target).filter(pk=self.request.GET["doel"]).first()
         return TargetForm(data, instance=instance, gemeente=self.request.user.gemeente)
 
+    UNDO_KEY = "weten.deleted_target"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("verwijderen"):  # first the question, with what it means
+            target = policy.visible(request.user, Target).filter(pk=request.GET["verwijderen"]).first()
+            if target is None:
+                raise Http404
+            return render(request, "core/confirm.html", {"confirm": {
+                "title": _("Doel verwijderen?"), "button": _("Ja, doel verwijderen"), "danger": True,
+                "consequences": [
+                    _("Het doel voor %(indicator)s (%(area)s) verdwijnt uit de monitor en de factsheet.")
+                    % {"indicator": target.get_indicator_display(),
+                       "area": target.wijk.display_name if target.wijk else request.user.gemeente.name},
+                    _("De metingen zelf blijven bewaard; alleen de streefwaarde gaat weg.")],
+                "undo": _("Direct daarna kunt u het verwijderen nog ongedaan maken."),
+                "hidden": [("delete", target.pk)], "cancel_url": reverse("weten:targets")}})
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "form": kwargs.get("form") or self._form(),
-                "targets": policy.visible(self.request.user, Target).select_related("wijk")}
+                "targets": policy.visible(self.request.user, Target).select_related("wijk"),
+                "can_undo": self.UNDO_KEY in self.request.session}
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("delete"):
             try:
-                targets.delete_target(request.user, request.POST["delete"])
+                request.session[self.UNDO_KEY] = targets.delete_target(request.user, request.POST["delete"])
             except (Target.DoesNotExist, ValueError):
                 raise Http404 from None
             messages.success(request, _("Het doel is verwijderd."))
             return redirect("weten:targets")
+        if request.POST.get("undo"):
+            form = TargetForm(request.session.pop(self.UNDO_KEY, None), gemeente=request.user.gemeente)
+            if form.is_valid():
+                try:
+                    targets.save_target(request.user, form)
+                except IntegrityError:
+                    pass
+                else:
+                    messages.success(request, _("Het doel is teruggezet."))
+                    return redirect("weten:targets")
+            messages.error(request, _("Het doel kon niet worden teruggezet; voeg het opnieuw toe."))
+            return redirect("weten:targets")
+        request.session.pop(self.UNDO_KEY, None)
         form = self._form(request.POST)
         if form.is_valid():
             try:

@@ -98,6 +98,41 @@ def erase_resident(user, pk, *, purpose: Purpose, route: str) -> None:
     resident.delete()
 
 
+def erasure_consequences(user, pk) -> list[str]:
+    """What erasing this resident takes with it, in words: the records deleted with it and those that
+    lose their link to it (found by Django's delete collector, so every building block's records count)."""
+    from django.db import router
+    from django.db.models import QuerySet
+    from django.db.models.deletion import Collector
+    from django.utils.translation import gettext, ngettext
+
+    _require(user, "resident.delete")
+    resident = policy.visible(user, Resident).get(pk=pk)
+    collector = Collector(using=router.db_for_write(Resident))
+    collector.collect([resident])
+    deleted: dict = {}
+    for model, objects in collector.data.items():
+        deleted[model] = deleted.get(model, 0) + len(objects)
+    for queryset in collector.fast_deletes:
+        deleted[queryset.model] = deleted.get(queryset.model, 0) + queryset.count()
+    lines = [gettext("De gegevens van de inwoner (naam, adres, geboortejaar, telefoon, e-mail) worden gewist.")]
+    for model, count in deleted.items():
+        if model is not Resident and count:
+            what = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+            lines.append(ngettext("%(count)s %(what)s wordt mee verwijderd.",
+                                  "%(count)s %(what)s worden mee verwijderd.", count) % {"count": count, "what": what})
+    for (field, _value), objects in collector.field_updates.items():
+        count = sum(o.count() if isinstance(o, QuerySet) else len(o) for o in objects)
+        if count:
+            model = field.model
+            lines.append(ngettext("%(count)s %(what)s blijft bestaan, zonder koppeling aan de inwoner.",
+                                  "%(count)s %(what)s blijven bestaan, zonder koppeling aan de inwoner.", count)
+                         % {"count": count, "what": model._meta.verbose_name if count == 1
+                            else model._meta.verbose_name_plural})
+    lines.append(gettext("Het toegangslog bewaart alleen dat het gegeven is verwijderd, niet de inhoud."))
+    return lines
+
+
 def export_residents(user, *, purpose: Purpose, route: str):
     """Rows for a CSV export of the residents the user may see; every exported record is logged."""
     _require(user, "resident.export")

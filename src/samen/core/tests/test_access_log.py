@@ -137,3 +137,23 @@ def test_the_regisseur_filters_the_log(client_as, resident):
     bad = client.get(reverse("api:accesslog-list"), {"action": "steal", "date_from": "gisteren"})
     assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
     assert "action" in bad.json()["errors"] and "date_from" in bad.json()["errors"]
+
+
+def test_the_log_reads_as_sentences_without_internal_names(client_as, resident):
+    client_as("sociaalwerker").get(reverse("core:resident_detail", args=[resident.pk]))
+    page = client_as("regisseur").get(reverse("core:accesslog"), {"actor": "S. de Vries"})
+    html = page.content.decode()
+    sentences = [row["sentence"] for row in page.context["rows"]]
+    assert f"Sociaal werker S. de Vries bekeek inwoner #{resident.pk}, voor: ondersteuning van de inwoner" in sentences
+    assert "Inwoners" in [row["screen"] for row in page.context["rows"]]
+    for internal in ("core.resident", "core:resident_detail", "sociaalwerker</"):
+        assert internal not in html
+
+
+def test_the_log_filters_on_purpose_and_sorts_oldest_first(client_as, resident):
+    client_as("partner").get(reverse("core:resident_detail", args=[resident.pk]))
+    client_as("partner").get(reverse("core:resident_detail", args=[resident.pk]))
+    page = client_as("regisseur").get(reverse("core:accesslog"), {"purpose": "ondersteuning", "sort": "oudste"})
+    entries = list(page.context["page"].object_list)
+    assert entries and all(e.purpose == "ondersteuning" for e in entries)
+    assert [e.at for e in entries] == sorted(e.at for e in entries)

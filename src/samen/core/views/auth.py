@@ -7,6 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -134,6 +135,23 @@ class TokenListView(PolicyMixin, TemplateView):
 
     template_name = "core/token_list.html"
     http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        prefix, everything = request.GET.get("beeindigen", ""), request.GET.get("alle")
+        if prefix or everything:  # first the question, with what it means
+            count = len(users.active_tokens(request.user)) if everything else 1
+            return render(request, "core/confirm.html", {"confirm": {
+                "title": _("Alle tokens beëindigen?") if everything else
+                _("Token %(prefix)s beëindigen?") % {"prefix": prefix},
+                "button": _("Ja, beëindigen"), "danger": True,
+                "consequences": [
+                    ngettext("%(count)d token houdt direct op te werken.",
+                             "%(count)d tokens houden direct op te werken.", count) % {"count": count},
+                    _("Een programma of koppeling die het token gebruikt, krijgt geen toegang meer tot Samen."),
+                    _("Dit kan niet ongedaan worden gemaakt: een nieuw token vraagt u aan bij de beheerder.")],
+                "hidden": [("all", "1")] if everything else [("prefix", prefix)],
+                "cancel_url": reverse("core:token_list")}})
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "tokens": users.active_tokens(self.request.user)}

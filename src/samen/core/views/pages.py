@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
-from samen.core import policy, registry
+from samen.core import accesslog, policy, registry
 from samen.core.accesslog import filter_access_log
 from samen.core.forms import AccessLogFilterForm, PostcodeImportForm
 from samen.core.maps import wijk_map_svg
@@ -58,7 +58,17 @@ class HomeView(PolicyMixin, TemplateView):
         context["role"] = user.get_role_display()
         context["wijken"] = user.wijken.all() if user.wijken.exists() else None
         context["panels"] = panels(registry.home_panels, user)
+        context["today"] = due_today(user)
         return context
+
+
+def due_today(user) -> list[dict]:
+    """The lines of every block's ``registry.today_items`` this user may see, in their order."""
+    lines = []
+    for entry in registry.by_order(registry.today):
+        if entry.capability is None or policy.can(user, entry.capability):
+            lines.extend(entry.items(user))
+    return lines
 
 
 class WijkListView(PolicyMixin, TemplateView):
@@ -102,12 +112,17 @@ class AccessLogView(PolicyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = AccessLogFilterForm(self.request.GET or None)
-        entries = filter_access_log(policy.visible(self.request.user, AccessLogEntry),
-                                    form.cleaned_data if form.is_valid() else {})
+        filters = form.cleaned_data if form.is_valid() else {}
+        entries = filter_access_log(policy.visible(self.request.user, AccessLogEntry), filters)
+        if filters.get("sort") == "oudste":
+            entries = entries.order_by("at", "id")
         page = Paginator(entries.select_related("actor"), 50).get_page(self.request.GET.get("pagina"))
         query = self.request.GET.copy()
         query.pop("pagina", None)
-        return {**super().get_context_data(**kwargs), "form": form, "page": page, "query": query.urlencode()}
+        rows = [{"entry": entry, "sentence": accesslog.sentence(entry), "screen": accesslog.screen_label(entry.route)}
+                for entry in page.object_list]
+        return {**super().get_context_data(**kwargs), "form": form, "page": page, "rows": rows,
+                "query": query.urlencode()}
 
 
 class PostcodeImportView(PolicyMixin, FormView):

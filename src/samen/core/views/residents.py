@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from samen.core import policy, tabular
-from samen.core.forms import ResidentForm
-from samen.core.models import Purpose, Resident
+from samen.core import listing, policy, tabular
+from samen.core.forms import ResidentFilterForm, ResidentForm
+from samen.core.models import Purpose, Resident, Wijk
 from samen.core.services import residents as service
 from samen.core.views.mixins import PolicyMixin
 
@@ -23,9 +23,18 @@ class ResidentListView(PolicyMixin, TemplateView):
     template_name = "core/resident_list.html"
 
     def get_context_data(self, **kwargs):
-        page = Paginator(service.list_residents(self.request.user), 25).get_page(self.request.GET.get("pagina"))
-        service.log_shown(self.request.user, page.object_list, purpose=Purpose.REGIE, route=self.route_name())
-        return {**super().get_context_data(**kwargs), "page": page,
+        user = self.request.user
+        wijken = policy.visible(user, Wijk).order_by("code")
+        form = ResidentFilterForm(self.request.GET or None, wijken=wijken)
+        filters = form.cleaned_data if form.is_valid() else {}
+        residents = listing.search(service.list_residents(user), filters.get("q", ""), ("name", "postcode"))
+        if filters.get("wijk"):
+            residents = residents.filter(buurt__wijk__code=filters["wijk"])
+        residents = listing.sort(residents, filters.get("sort", ""), ResidentFilterForm.SORT)
+        page = Paginator(residents, 25).get_page(self.request.GET.get("pagina"))
+        service.log_shown(user, page.object_list, purpose=Purpose.REGIE, route=self.route_name())
+        return {**super().get_context_data(**kwargs), "page": page, "form": form, "filters": filters,
+                "query": listing.querystring(self.request),
                 "can_create": policy.can(self.request.user, "resident.create"),
                 "can_export": policy.can(self.request.user, "resident.export")}
 
@@ -110,9 +119,11 @@ class ResidentDeleteView(PolicyMixin, TemplateView):
     http_method_names = ["get", "post"]
 
     def get_context_data(self, **kwargs):
-        if not policy.visible(self.request.user, Resident).filter(pk=kwargs["pk"]).exists():
-            raise Http404
-        return {"pk": kwargs["pk"]}
+        try:
+            consequences = service.erasure_consequences(self.request.user, kwargs["pk"])
+        except Resident.DoesNotExist:
+            raise Http404 from None
+        return {"pk": kwargs["pk"], "consequences": consequences}
 
     def post(self, request, pk):
         try:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samen.core.forms import UtrechtFormMixin
 from samen.kwaliteit.forms import ActivityForm
 from samen.kwaliteit.manage_forms.repeat import (
     DAY_CHOICES,
@@ -33,7 +34,7 @@ FIELDSETS = (
 HELPER_FIELDS = ("repeat", "repeat_days", "repeat_interval", "repeat_ordinal", "repeat_weekday")
 
 
-class ManageActivityForm(ActivityForm):
+class ManageActivityForm(UtrechtFormMixin, ActivityForm):
     """ActivityForm with the repeat helper, and (for the regisseur's new entries) the organiser."""
 
     repeat = forms.ChoiceField(label=gettext_lazy("Herhaalt de activiteit zich?"), choices=Repeat.choices,
@@ -72,6 +73,14 @@ class ManageActivityForm(ActivityForm):
     @property
     def fieldsets(self):
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in FIELDSETS]
+
+    # The long repeat options come after the choice "Herhaalt de activiteit zich?", folded away
+    # (details/summary) until a repeat is chosen or one of them has an error.
+    SCHEDULE_DETAILS = ("repeat_days", "repeat_interval", "repeat_ordinal", "repeat_weekday", "rrule")
+
+    def schedule_details_open(self) -> bool:
+        chosen = self["repeat"].value() or (Repeat.CUSTOM if (self["rrule"].value() or "").strip() else Repeat.NONE)
+        return chosen != Repeat.NONE or any(name in self.errors for name in self.SCHEDULE_DETAILS)
 
     def clean_rrule(self):
         typed = self.cleaned_data.get("rrule", "")

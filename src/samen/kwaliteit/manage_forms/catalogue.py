@@ -6,10 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
+from samen.core.forms import UtrechtFormMixin
 from samen.kwaliteit.vocabulary import Recognition, TargetGroup
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(UtrechtFormMixin, forms.Form):
     name = forms.CharField(label=gettext_lazy("Naam"), max_length=150,
                            help_text=gettext_lazy("Bijvoorbeeld: Welzijn op Recept"))
     description = forms.CharField(label=gettext_lazy("Omschrijving"), required=False, max_length=5000,
@@ -23,7 +24,7 @@ class InterventionForm(forms.Form):
     databank_url = forms.URLField(label=gettext_lazy("Pagina in de databank"), required=False, assume_scheme="https")
 
 
-class ThemeWeekForm(forms.Form):
+class ThemeWeekForm(UtrechtFormMixin, forms.Form):
     name = forms.CharField(label=gettext_lazy("Naam"), max_length=100, initial="Week tegen Eenzaamheid")
     starts_on = forms.DateField(label=gettext_lazy("Van"),
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

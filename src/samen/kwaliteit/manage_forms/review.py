@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samen.core.forms import UtrechtFormMixin
 from samen.kwaliteit.review import ReviewDecision
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(UtrechtFormMixin, forms.Form):
     decision = forms.ChoiceField(label=gettext_lazy("Besluit"), widget=forms.RadioSelect,
                                  choices=[(ReviewDecision.APPROVE, ReviewDecision.APPROVE.label),
                                           (ReviewDecision.REJECT, ReviewDecision.REJECT.label)])

@@ -144,7 +144,7 @@ def read_table(content: bytes | str, filename: str, report: ImportReport) -> lis
 def _check_header(header: list[str], report: ImportReport) -> dict[str, int] | None:
     """Column name → position; one problem naming every missing, unknown and doubled column."""
     found = tabular.map_header(header, dict.fromkeys(HEADERS, ()), REQUIRED_COLUMNS)
-    problem = found.problem(hint=_("Zie docs/catalogus-import.md voor de kolommen."))
+    problem = found.problem(hint=_("Het voorbeeldbestand op het scherm Activiteiten inlezen heeft alle kolommen."))
     if problem:
         report.add(problem.row, problem.column, problem.message)
         return None

@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from samen.core import policy
@@ -220,6 +221,30 @@ class ActivityWithdrawView(PolicyMixin, View):
 
     capability = "catalogue.edit"
 
+    def get(self, request, pk):
+        """First the question, with what withdrawing means (and how it is undone)."""
+        activity = activity_or_404(request.user, pk)
+        if not (catalogue.may_edit(request.user, activity) or policy.can(request.user, "catalogue.review", activity)):
+            raise PermissionDenied
+        if activity.status == Activity.Status.WITHDRAWN:
+            return redirect("kwaliteit:activity_detail", pk=pk)
+        dates = activity.occurrences.filter(date__gte=timezone.localdate()).count()
+        pending = activity.versions.filter(status=VersionStatus.PENDING).exists()
+        consequences = [
+            _("\"%(title)s\" verdwijnt van de openbare site, uit de zoekfunctie en uit de agenda's (iCalendar).")
+            % {"title": activity.title},
+            ngettext("De %(n)s geplande datum vervalt.", "De %(n)s geplande datums vervallen.", dates) % {"n": dates}
+            if dates else _("Er zijn geen geplande datums meer."),
+            _("De activiteit blijft bewaard in het beheer, met al haar versies.")]
+        if pending:
+            consequences.append(_("De wijziging die nog op beoordeling wacht, vervalt."))
+        return render(request, "core/confirm.html", {"confirm": {
+            "title": _("Activiteit terugtrekken van de site?"), "button": _("Ja, terugtrekken"), "danger": True,
+            "consequences": consequences,
+            "undo": _("Ongedaan maken kan: de regisseur zet de activiteit weer op de site (\"Weer publiceren\"), "
+                      "met de laatst goedgekeurde inhoud."),
+            "cancel_url": reverse("kwaliteit:activity_detail", args=[pk])}})
+
     def post(self, request, pk):
         activity = activity_or_404(request.user, pk)
         try:
@@ -227,8 +252,10 @@ class ActivityWithdrawView(PolicyMixin, View):
         except ValidationError as refused:  # already withdrawn: the table says why
             messages.error(request, " ".join(refused.messages))
         else:
+            undo = (" " + _("Per ongeluk? Met \"Weer publiceren\" staat zij er weer op.")
+                    if policy.can(request.user, "catalogue.review") else "")
             messages.success(request, _("Teruggetrokken: \"%(title)s\" staat niet meer op de site.")
-                             % {"title": activity.title})
+                             % {"title": activity.title} + undo)
         return redirect("kwaliteit:activity_detail", pk=pk)
 
 

@@ -77,3 +77,24 @@ class ReportForm(UtrechtFormMixin, forms.Form):
 
     def djg_fields(self):
         return [self[f"djg_{item}"] for item in DJG6_QUESTIONS]
+
+
+class RoundVisitFilterForm(UtrechtFormMixin, forms.Form):
+    """Search, filter and sort the visits of a round (GET)."""
+
+    is_search = True  # every field is optional: no "(niet verplicht)" on each label
+
+    q = forms.CharField(label=gettext_lazy("Zoeken op naam of postcode"), required=False, max_length=100)
+    status = forms.ChoiceField(label=gettext_lazy("Stand"), required=False)
+    volunteer = forms.ChoiceField(label=gettext_lazy("Vrijwilliger"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Volgorde"), required=False,
+                             choices=[("", gettext_lazy("adres")), ("naam", gettext_lazy("naam")),
+                                      ("stand", gettext_lazy("stand")), ("vrijwilliger", gettext_lazy("vrijwilliger"))])
+
+    def __init__(self, *args, volunteers=(), **kwargs):
+        from samen.core.accesslog import person_name
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("alle")), *VisitStatus.choices]
+        self.fields["volunteer"].choices = [("", _("alle")), ("geen", _("nog zonder vrijwilliger"))] + [
+            (str(v.pk), person_name(v)) for v in volunteers]

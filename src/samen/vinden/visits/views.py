@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from samen.core import policy, tabular
+from samen.core import listing, policy, tabular
 from samen.core.views.importing import ConfirmImportView, to_preview
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden.visits import services as service
-from samen.vinden.visits.forms import CapacityForm, RegisterImportForm, ReportForm, RoundForm
+from samen.vinden.visits.forms import CapacityForm, RegisterImportForm, ReportForm, RoundForm, RoundVisitFilterForm
 from samen.vinden.visits.models import Visit, VisitRound
 from samen.weten.questionnaire import DJG6_QUESTIONS
 
@@ -135,7 +135,13 @@ class RoundDetailView(RoundMixin, TemplateView):
             item["form"] = CapacityForm(initial={"volunteer": item["user"].pk,
                                                  "visits_per_round": item["capacity"]},
                                         auto_id=f"id_%s_{item['user'].pk}")
-        return {**super().get_context_data(**kwargs), "round": round_, "summary": summary}
+        volunteers = [item["user"] for item in summary["volunteers"]]
+        form = RoundVisitFilterForm(self.request.GET or None, volunteers=volunteers)
+        filters = form.cleaned_data if form.is_valid() else {}
+        visits = service.round_visits(self.request.user, round_, filters, self.request.GET.get("pagina"),
+                                      route=self.route_name())
+        return {**super().get_context_data(**kwargs), "round": round_, "summary": summary, "form": form,
+                "filters": filters, "page": visits, "query": listing.querystring(self.request)}
 
 
 class RoundAssignView(RoundMixin, View):

@@ -25,8 +25,17 @@ def save_target(user, form) -> Target:
     return target
 
 
+UNDO_FIELDS = ("indicator", "wijk", "source", "baseline_year", "target_value", "direction", "target_year",
+               "description")
+
+
 @transaction.atomic
-def delete_target(user, pk) -> None:
+def delete_target(user, pk) -> dict:
+    """Deletes the target; returns its values, so that the screen can offer to put it back (undo)."""
     if not policy.can(user, "monitor.change"):
         raise PermissionDenied
-    policy.visible(user, Target).get(pk=pk).delete()
+    target = policy.visible(user, Target).get(pk=pk)
+    values = {name: getattr(target, f"{name}_id" if name == "wijk" else name) for name in UNDO_FIELDS}
+    values["target_value"] = str(values["target_value"])
+    target.delete()
+    return {name: "" if value is None else value for name, value in values.items()}

@@ -33,6 +33,7 @@ from samen.vinden.visits.services.rounds import (
     fill_round,
     get_round,
     round_summary,
+    round_visits,
     set_capacity,
     volunteers_for,
 )
@@ -44,5 +45,5 @@ __all__ = [
     "apply_register_plan", "assign", "capacity_of", "clean_answers", "confirm_register_import", "coverage",
     "create_round", "fill_round", "get_round", "get_visit", "import_register", "letters",
     "letters_pdf", "letters_rows", "my_visits", "overdue_visits", "plan_register", "register_fingerprint",
-    "report_visit", "round_summary", "set_capacity", "stage_register_plan", "volunteers_for",
+    "report_visit", "round_summary", "round_visits", "set_capacity", "stage_register_plan", "volunteers_for",
 ]

@@ -146,3 +146,31 @@ def fill_round(round_: VisitRound) -> int:
                  .exclude(resident_id__in=have).values_list("resident_id", flat=True))
     Visit.objects.bulk_create([Visit(round=round_, resident_id=pk) for pk in residents])
     return len(residents)
+
+
+ROUND_VISIT_SORT = {"": ("resident__postcode", "resident__house_number", "pk"), "naam": ("resident__name", "pk"),
+                    "stand": ("status", "resident__postcode", "pk"), "vrijwilliger": ("volunteer__last_name", "pk")}
+
+
+def round_visits(user: User, round_: VisitRound, filters: dict, page_number=None, *, route: str = ""):
+    """One page of a round's visits the user may see, searched (name, postcode), filtered (status,
+    volunteer: a user's pk or "geen") and sorted; the residents shown are logged as views."""
+    from django.core.paginator import Paginator
+
+    from samen.core import accesslog, listing
+    from samen.core.models import AccessAction, Purpose
+
+    visits = policy.visible(user, Visit).filter(round=round_).select_related("resident", "volunteer")
+    visits = listing.search(visits, filters.get("q", ""), ("resident__name", "resident__postcode"))
+    if filters.get("status"):
+        visits = visits.filter(status=filters["status"])
+    volunteer = filters.get("volunteer") or ""
+    if volunteer == "geen":
+        visits = visits.filter(volunteer=None)
+    elif volunteer.isdigit():
+        visits = visits.filter(volunteer_id=int(volunteer))
+    page = Paginator(listing.sort(visits, filters.get("sort", ""), ROUND_VISIT_SORT), 50).get_page(page_number)
+    if page.object_list:
+        accesslog.record(actor=user, action=AccessAction.VIEW, records=[v.resident for v in page.object_list],
+                         purpose=Purpose.HUISBEZOEK, route=route)
+    return page
