@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samen.core.context_processors.navigation",
+                "samen.core.context_processors.public_site",
             ],
         },
     },

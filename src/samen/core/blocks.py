@@ -38,6 +38,10 @@ for label, capability in (("core.gemeente", "geography.view"), ("core.wijk", "ge
     registry.model(label, capability)
 registry.model("core.resident", "resident.view", policy.scope_residents)
 
+# The municipality's statements, linked from every page's footer, need no login.
+registry.public_page("core:privacy")
+registry.public_page("core:accessibility")
+
 registry.menu_group("algemeen", _("Algemeen"), order=0)
 registry.menu_group("beheer", _("Beheer"), order=90)
 for group, url_name, label, capability in (

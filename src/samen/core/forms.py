@@ -126,13 +126,24 @@ class UserForm(UtrechtFormMixin, forms.Form):
             self.fields["username"].disabled = True
 
 
+PUBLIC_SITE_FIELDS = ["logo_url", "contact_phone", "contact_hours", "contact_email", "contact_address",
+                      "privacy_statement", "accessibility_status", "accessibility_scope", "accessibility_date",
+                      "accessibility_notes"]
+
+
 class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
     """The municipality's own settings; the model's limits are the form's (core.services.gemeente saves)."""
+
+    logo_url = forms.URLField(label=_("Adres van het logo"), required=False, assume_scheme="https",
+                              help_text=Gemeente._meta.get_field("logo_url").help_text)
 
     class Meta:
         model = Gemeente
         fields = ["min_cell_size", "min_effective_n", "triage_working_days", "catalogue_stale_months",
-                  "catalogue_hide_months", "province", "public_host"]
+                  "catalogue_hide_months", "province", "public_host", *PUBLIC_SITE_FIELDS]
+        widgets = {"accessibility_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "contact_address": forms.Textarea(attrs={"rows": 3}),
+                   "accessibility_scope": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "min_cell_size": _("Cijfers uit de enquête over minder respondenten worden nergens getoond. "
                                "Minstens 10."),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samen.core.views import auth, gemeente, importing, pages, residents, users
+from samen.core.views import auth, gemeente, importing, pages, residents, statements, users
 
 app_name = "core"
 
@@ -28,5 +28,7 @@ urlpatterns = [
     path("beheer/gebruikers/nieuw/", users.UserCreateView.as_view(), name="user_create"),
     path("beheer/gebruikers/<int:pk>/", users.UserUpdateView.as_view(), name="user_update"),
     path("wachtwoord/", users.PasswordChangeView.as_view(), name="password_change"),
+    path("privacy/", statements.PrivacyView.as_view(), name="privacy"),
+    path("toegankelijkheid/", statements.AccessibilityView.as_view(), name="accessibility"),
     path("api-tokens/", auth.TokenListView.as_view(), name="token_list"),
 ]

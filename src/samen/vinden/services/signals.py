@@ -198,6 +198,12 @@ def _replay(record: IdempotencyRecord, cleaned: dict) -> Submission:
     return Submission(record.signal, created=False)
 
 
+def first_for_key(scope: str, key: str) -> Signal | None:
+    """The signal an idempotency key (or a form's one-time token) already made, if any."""
+    record = IdempotencyRecord.objects.filter(scope=scope, key=key).select_related("signal").first()
+    return record.signal if record else None
+
+
 def submit_signal(gemeente: Gemeente, *, channel: str, data: dict, reporter: User | None = None,
                   organisation: Organisation | None = None, idempotency: tuple[str, str] | None = None) -> Submission:
     """Take in a signal from any channel. ``idempotency`` = (scope, key): a retry returns the first signal; the
