@@ -8,8 +8,8 @@ import base64
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from samen.core.pdf import write_pdf
 from samen.weten.services import monitor
 
 
@@ -30,4 +30,4 @@ def context(gemeente, user, indicator: str) -> dict:
 
 def render(gemeente, user, indicator: str = "lonely") -> bytes:
     html = render_to_string("weten/factsheet.html", context(gemeente, user, indicator))
-    return HTML(string=html).write_pdf()
+    return write_pdf(html)  # tagged (PDF/UA-1): samen.core.pdf
