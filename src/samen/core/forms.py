@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.models import AccessAction, Gemeente, Organisation, Resident, Wijk
@@ -125,6 +125,18 @@ class UserForm(UtrechtFormMixin, forms.Form):
         if editing:
             self.fields["username"].disabled = True
 
+    def clean(self):
+        from django.utils.translation import gettext
+
+        from samen.core import policy
+
+        data = super().clean()
+        role = data.get("role")
+        if role in policy.roles_with("wijk.member") and not data.get("wijken") and "wijken" not in self.errors:
+            self.add_error("wijken", gettext("Kies minstens één wijk: een %(role)s werkt in een wijk.")
+                           % {"role": Role(role).label.lower()})
+        return data
+
 
 PUBLIC_SITE_FIELDS = ["logo_url", "contact_phone", "contact_hours", "contact_email", "contact_address",
                       "privacy_statement", "accessibility_status", "accessibility_scope", "accessibility_date",
@@ -162,4 +174,28 @@ class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
 
 
 class SamenPasswordChangeForm(UtrechtFormMixin, PasswordChangeForm):
+    pass
+
+
+class SamenPasswordResetForm(UtrechtFormMixin, PasswordResetForm):
+    """"Wachtwoord vergeten": the e-mail goes through the outbox (core.outbox), never straight to the mail
+    server; the view gives the same answer whether or not the address belongs to an account."""
+
+    email = forms.EmailField(label=_("Uw e-mailadres"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from django.template.loader import render_to_string
+
+        from samen.core import outbox
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        user = context["user"]
+        outbox.enqueue(kind="core.password_reset", subject=subject, body=body, recipients=[user],
+                       gemeente=user.gemeente_id, about=user)
+
+
+class SamenSetPasswordForm(UtrechtFormMixin, SetPasswordForm):
     pass
