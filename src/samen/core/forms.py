@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.core.models import AccessAction, Gemeente, Organisation, Resident, Wijk
 from samen.core.roles import Role
+from samen.core.validators import split_house_number, validate_dutch_phone
 
 # The Utrecht design system's classes for a radio input (forms with radio choices, staff and public).
 RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
@@ -23,6 +24,9 @@ class UtrechtFormMixin:
             else:
                 css = "utrecht-textbox utrecht-textbox--html-input"
             widget.attrs["class"] = css
+            if isinstance(widget, forms.DateInput) and widget.input_type == "date" or \
+                    widget.attrs.get("type") == "date":
+                widget.format = "%Y-%m-%d"  # what <input type="date"> shows; a Dutch 01-03-2026 it leaves empty
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}_help"
 
@@ -57,10 +61,23 @@ class ResidentForm(UtrechtFormMixin, forms.Form):
     name = forms.CharField(label=_("Naam of initialen"), max_length=150, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=8,
                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    house_number = forms.IntegerField(label=_("Huisnummer"), min_value=1, required=False)
+    house_number = forms.CharField(label=_("Huisnummer"), max_length=16, required=False,
+                                   help_text=_("Met toevoeging mag: 12a, 12-2 of 12 bis."))
     house_number_addition = forms.CharField(label=_("Toevoeging"), max_length=10, required=False)
+
+    def clean_house_number(self):
+        """'12a' -> 12 (and the addition 'A', unless one is given in its own field)."""
+        number, addition = split_house_number(self.cleaned_data.get("house_number"))
+        self._addition = addition
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if getattr(self, "_addition", "") and not data.get("house_number_addition"):
+            data["house_number_addition"] = self._addition
+        return data
     birth_year = forms.IntegerField(label=_("Geboortejaar"), min_value=1900, max_value=2100, required=False)
-    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False, validators=[validate_dutch_phone])
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     @classmethod

@@ -68,6 +68,16 @@ def clean(data: dict) -> dict:
             errors["postcode"] = [str(exc)]
     else:
         out["postcode"] = ""
+    if isinstance(out["house_number"], str) and out["house_number"].strip():  # '12a', '12-2', '12 bis'
+        from samen.core.validators import split_house_number
+
+        try:
+            number, addition = split_house_number(out["house_number"])
+        except ValidationError as exc:
+            errors["house_number"] = exc.messages
+            number, addition = None, ""
+        out["house_number"] = number
+        out["house_number_addition"] = out["house_number_addition"] or addition
     for name, low, high in (("house_number", 1, 99999), ("birth_year", 1900, timezone.localdate().year)):
         value = out[name]
         if value in (None, ""):
