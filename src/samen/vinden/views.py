@@ -164,8 +164,11 @@ class _PublicIntakeView(_IntakeView):
         return response
 
     def submit(self, request, form, idempotency=None):
+        from samen.core.client import client_address
+
         return service.submit_signal(self.gemeente(request), channel=self.channel, data=form.signal_data(),
-                                     idempotency=idempotency)
+                                     idempotency=idempotency,
+                                     same_content_scope=f"form-content:{self.channel}:{client_address(request)}"[:80])
 
 
 class ConcernView(_PublicIntakeView):
