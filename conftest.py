@@ -42,9 +42,16 @@ def fresh_cache(request, django_db_blocker):
                 with django_db_blocker.unblock():
                     each.clear()
 
+    def forget_indexes():  # the catalogue search's per-process index (ids and token can come back after a rollback)
+        from samen.kwaliteit.services import search_index
+
+        search_index.forget()
+
     clear()
+    forget_indexes()
     yield
     clear()
+    forget_indexes()
 
 
 @pytest.fixture

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "samen.core.middleware.InputGuardMiddleware",
     "samen.core.middleware.SecondFactorMiddleware",
+    "samen.core.middleware.ForcedPasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samen.core.context_processors.navigation",
+                "samen.core.context_processors.public_site",
             ],
         },
     },
@@ -146,6 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PASSWORD_RESET_TIMEOUT = 3600  # seconds: the "wachtwoord vergeten" link works for an hour, once
 
 AXES_FAILURE_LIMIT = env.get_int("SAMEN_LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("SAMEN_LOCKOUT_MINUTES"))

@@ -28,6 +28,8 @@ for name, roles, personal in (
     ("user.manage", (R.BEHEERDER,), False),
     ("postcode.import", (R.BEHEERDER,), False),
     ("gemeente.change", (R.BEHEERDER,), False),
+    # Not a permission but a rule of the account: these roles work in a wijk, so an account needs one.
+    ("wijk.member", (R.PARTNER, R.VRIJWILLIGER), False),
 ):
     registry.capability(name, roles, personal_data=personal, app="core")
 
@@ -37,6 +39,12 @@ for label, capability in (("core.gemeente", "geography.view"), ("core.wijk", "ge
                           ("core.accesslogentry", "accesslog.view")):
     registry.model(label, capability)
 registry.model("core.resident", "resident.view", policy.scope_residents)
+
+# The municipality's statements, linked from every page's footer, need no login.
+registry.public_page("core:privacy")
+registry.public_page("core:accessibility")
+for _name in ("password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"):
+    registry.public_page(f"core:{_name}")
 
 registry.menu_group("algemeen", _("Algemeen"), order=0)
 registry.menu_group("beheer", _("Beheer"), order=90)

@@ -46,3 +46,10 @@ def navigation(request):
     groups = staff_menu(user, request.path)
     return {**context, "navigation": [item for group in groups for item in group["items"]],
             "navigation_groups": groups}
+
+
+def public_site(request):
+    """``public_site``: the municipality's name, logo and contact details for the footer (samen.core.site)."""
+    from samen.core.site import site_details, site_gemeente
+
+    return {"public_site": site_details(site_gemeente(request))}

@@ -1,9 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.models import AccessAction, Gemeente, Organisation, Purpose, Resident, Wijk
 from samen.core.roles import Role
+from samen.core.validators import split_house_number, validate_dutch_phone
 
 # The Utrecht design system's classes for a radio input (forms with radio choices, staff and public).
 RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
@@ -54,6 +55,14 @@ class UtrechtFormMixin:
     def __getitem__(self, name):
         return style_field(super().__getitem__(name))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.DateInput) and widget.input_type == "date" or \
+                    widget.attrs.get("type") == "date":
+                widget.format = "%Y-%m-%d"  # what <input type="date"> shows; a Dutch 01-03-2026 it leaves empty
+
 
 class LoginForm(UtrechtFormMixin, AuthenticationForm):
     error_messages = {
@@ -77,10 +86,23 @@ class ResidentForm(UtrechtFormMixin, forms.Form):
     name = forms.CharField(label=_("Naam of initialen"), max_length=150, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=8,
                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    house_number = forms.IntegerField(label=_("Huisnummer"), min_value=1, required=False)
+    house_number = forms.CharField(label=_("Huisnummer"), max_length=16, required=False,
+                                   help_text=_("Met toevoeging mag: 12a, 12-2 of 12 bis."))
     house_number_addition = forms.CharField(label=_("Toevoeging"), max_length=10, required=False)
+
+    def clean_house_number(self):
+        """'12a' -> 12 (and the addition 'A', unless one is given in its own field)."""
+        number, addition = split_house_number(self.cleaned_data.get("house_number"))
+        self._addition = addition
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if getattr(self, "_addition", "") and not data.get("house_number_addition"):
+            data["house_number_addition"] = self._addition
+        return data
     birth_year = forms.IntegerField(label=_("Geboortejaar"), min_value=1900, max_value=2100, required=False)
-    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False, validators=[validate_dutch_phone])
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     @classmethod
@@ -167,14 +189,37 @@ class UserForm(UtrechtFormMixin, forms.Form):
         if editing:
             self.fields["username"].disabled = True
 
+    def clean(self):
+        from django.utils.translation import gettext
+
+        from samen.core import policy
+
+        data = super().clean()
+        role = data.get("role")
+        if role in policy.roles_with("wijk.member") and not data.get("wijken") and "wijken" not in self.errors:
+            self.add_error("wijken", gettext("Kies minstens één wijk: een %(role)s werkt in een wijk.")
+                           % {"role": Role(role).label.lower()})
+        return data
+
+
+PUBLIC_SITE_FIELDS = ["logo_url", "contact_phone", "contact_hours", "contact_email", "contact_address",
+                      "privacy_statement", "accessibility_status", "accessibility_scope", "accessibility_date",
+                      "accessibility_notes"]
+
 
 class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
     """The municipality's own settings; the model's limits are the form's (core.services.gemeente saves)."""
 
+    logo_url = forms.URLField(label=_("Adres van het logo"), required=False, assume_scheme="https",
+                              help_text=Gemeente._meta.get_field("logo_url").help_text)
+
     class Meta:
         model = Gemeente
         fields = ["min_cell_size", "min_effective_n", "ci_method", "triage_working_days", "catalogue_stale_months",
-                  "catalogue_hide_months", "province", "public_host"]
+                  "catalogue_hide_months", "province", "public_host", *PUBLIC_SITE_FIELDS]
+        widgets = {"accessibility_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "contact_address": forms.Textarea(attrs={"rows": 3}),
+                   "accessibility_scope": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "min_cell_size": _("Cijfers uit de enquête over minder respondenten worden nergens getoond. "
                                "Minstens 10."),
@@ -195,4 +240,28 @@ class GemeenteSettingsForm(UtrechtFormMixin, forms.ModelForm):
 
 
 class SamenPasswordChangeForm(UtrechtFormMixin, PasswordChangeForm):
+    pass
+
+
+class SamenPasswordResetForm(UtrechtFormMixin, PasswordResetForm):
+    """"Wachtwoord vergeten": the e-mail goes through the outbox (core.outbox), never straight to the mail
+    server; the view gives the same answer whether or not the address belongs to an account."""
+
+    email = forms.EmailField(label=_("Uw e-mailadres"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from django.template.loader import render_to_string
+
+        from samen.core import outbox
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        user = context["user"]
+        outbox.enqueue(kind="core.password_reset", subject=subject, body=body, recipients=[user],
+                       gemeente=user.gemeente_id, about=user)
+
+
+class SamenSetPasswordForm(UtrechtFormMixin, SetPasswordForm):
     pass

@@ -78,6 +78,25 @@ class SecondFactorMiddleware:
             or is_public_page(match)
 
 
+class ForcedPasswordChangeMiddleware:
+    """After a one-time password from the beheerder (``User.must_change_password``) a user reaches nothing
+    but the password change, logout, the second-factor steps and public pages until they chose their own."""
+
+    OPEN_NAMES = {"core:password_change", "core:logout", "core:login", "core:otp_verify", "core:otp_setup"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
+                and not request.path.startswith(SecondFactorMiddleware.OPEN_PREFIXES)):
+            match = request.resolver_match or _resolve(request.path)
+            if match is not None and match.view_name not in self.OPEN_NAMES and not is_public_page(match):
+                return redirect(reverse("core:password_change"))
+        return self.get_response(request)
+
+
 def is_public_page(match) -> bool:
     """A page a building block registered as public (``registry.public_page``; "ns:*" opens a namespace)."""
 

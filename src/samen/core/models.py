@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.roles import Role
+from samen.core.validators import validate_dutch_phone
 
 POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 postcode_validator = RegexValidator(POSTCODE_RE, _("Een postcode bestaat uit vier cijfers en twee letters."))
@@ -24,6 +25,16 @@ postcode_validator = RegexValidator(POSTCODE_RE, _("Een postcode bestaat uit vie
 def normalise_postcode(value: str) -> str:
     """'1211 ab' -> '1211AB' (validation happens elsewhere)."""
     return re.sub(r"\s+", "", value or "").upper()
+
+
+class AccessibilityStatus(models.TextChoices):
+    """The compliance statuses of the Dutch model statement (digitoegankelijk.nl)."""
+
+    A = "A", _("A: voldoet volledig")
+    B = "B", _("B: voldoet gedeeltelijk")
+    C = "C", _("C: eerste maatregelen genomen")
+    D = "D", _("D: eerste maatregelen nog niet genomen")
+    E = "E", _("E: voldoet niet")
 
 
 class Gemeente(models.Model):
@@ -69,6 +80,29 @@ class Gemeente(models.Model):
         help_text=_("De hostnaam waarop inwoners de publieke site van deze gemeente bereiken, zoals "
                     "samen.hilversum.nl. Leeg: de site op het standaardadres."),
     )
+    # The public site's footer and statements (core.views.pages: privacy, toegankelijkheid), the phone
+    # number for residents without internet (also on the rate-limit page, the A4 and the 75+ letters).
+    logo_url = models.URLField(_("adres van het logo"), blank=True,
+                               help_text=_("Een afbeelding (https), bijvoorbeeld het logo op de site van de gemeente."))
+    contact_phone = models.CharField(
+        _("telefoonnummer voor inwoners"), max_length=30, blank=True, validators=[validate_dutch_phone],
+        help_text=_("Voor inwoners zonder internet; staat onder elke publieke pagina, op de A4 en in de brieven."))
+    contact_hours = models.CharField(_("bereikbaar"), max_length=100, blank=True,
+                                     help_text=_("Bijvoorbeeld: maandag tot en met vrijdag van 9.00 tot 17.00 uur."))
+    contact_email = models.EmailField(_("e-mailadres voor inwoners"), blank=True)
+    contact_address = models.TextField(_("bezoek- en postadres"), blank=True, max_length=500)
+    privacy_statement = models.TextField(
+        _("privacyverklaring"), blank=True, max_length=20000,
+        help_text=_("Wat de gemeente met de gegevens van inwoners doet. Een witregel begint een nieuwe alinea."))
+    accessibility_status = models.CharField(
+        _("nalevingsstatus toegankelijkheid"), max_length=1, blank=True, choices=AccessibilityStatus.choices)
+    accessibility_date = models.DateField(_("datum toegankelijkheidsverklaring"), null=True, blank=True)
+    accessibility_scope = models.TextField(
+        _("waarvoor de verklaring geldt"), blank=True, max_length=1000,
+        help_text=_("De sites en onderdelen, bijvoorbeeld: samen.hilversum.nl, de publieke site van Samen."))
+    accessibility_notes = models.TextField(
+        _("onderzoek en bekende problemen"), blank=True, max_length=5000,
+        help_text=_("Hoe de toegankelijkheid is onderzocht en wat nog niet voldoet, met de planning."))
     gemeente_path = "self"
 
     class Meta:
@@ -204,6 +238,8 @@ class User(AbstractUser):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users",
                                      null=True, blank=True, verbose_name=_("organisatie"))
     wijken = models.ManyToManyField(Wijk, blank=True, related_name="users", verbose_name=_("wijken"))
+    # Set when the beheerder gives a one-time password; core.middleware sends the user to change it first.
+    must_change_password = models.BooleanField(_("moet wachtwoord wijzigen"), default=False)
     function = models.CharField(_("functie"), max_length=100, blank=True,
                                 help_text=_("Bijvoorbeeld wijkverpleegkundige, huisarts, buurtcoördinator."))
     gemeente_path = "gemeente"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samen.core.views import auth, gemeente, importing, pages, residents, users
+from samen.core.views import auth, gemeente, importing, pages, password_reset, residents, statements, users
 
 app_name = "core"
 
@@ -28,5 +28,14 @@ urlpatterns = [
     path("beheer/gebruikers/nieuw/", users.UserCreateView.as_view(), name="user_create"),
     path("beheer/gebruikers/<int:pk>/", users.UserUpdateView.as_view(), name="user_update"),
     path("wachtwoord/", users.PasswordChangeView.as_view(), name="password_change"),
+    path("wachtwoord-vergeten/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path("wachtwoord-vergeten/verstuurd/", password_reset.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("wachtwoord-herstellen/<uidb64>/<token>/", password_reset.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("wachtwoord-herstellen/klaar/", password_reset.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("privacy/", statements.PrivacyView.as_view(), name="privacy"),
+    path("toegankelijkheid/", statements.AccessibilityView.as_view(), name="accessibility"),
     path("api-tokens/", auth.TokenListView.as_view(), name="token_list"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.services import geography
+from samen.core.validators import validate_dutch_phone
 from samen.kwaliteit import schedule
 from samen.kwaliteit.models import Intervention
 from samen.kwaliteit.vocabulary import CostType, Interest, Language, LonelinessKind, TargetGroup
@@ -66,7 +67,8 @@ class ActivityForm(forms.Form):
                                                    widget=forms.CheckboxSelectMultiple)
 
     contact_name = forms.CharField(label=_("Contactpersoon"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    contact_phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False,
+                                    validators=[validate_dutch_phone])
     contact_email = forms.EmailField(label=_("E-mail"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 

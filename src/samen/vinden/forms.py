@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.forms import UtrechtFormMixin
+from samen.core.validators import validate_dutch_phone
 from samen.vinden import checklist
 from samen.vinden.models import AgeGroup, Channel, Consent
 from samen.vinden.workflow import Decision, Status
@@ -13,7 +14,8 @@ SIGN_CHOICES = list(checklist.SIGNS.items())
 
 class _Address(UtrechtFormMixin, forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=8, required=False)
-    house_number = forms.CharField(label=_("Huisnummer"), max_length=6, required=False)
+    house_number = forms.CharField(label=_("Huisnummer"), max_length=12, required=False,
+                                   help_text=_("Met toevoeging mag: 12a, 12-2 of 12 bis."))
 
     def signal_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "website"}
@@ -24,7 +26,8 @@ class StaffSignalForm(_Address):
     house_number_addition = forms.CharField(label=_("Toevoeging"), max_length=10, required=False)
     birth_year = forms.CharField(label=_("Geboortejaar"), max_length=4, required=False)
     age_group = forms.ChoiceField(label=_("Leeftijdsgroep"), choices=AgeGroup.choices, required=False)
-    phone = forms.CharField(label=_("Telefoon van de inwoner (alleen als gegeven)"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Telefoon van de inwoner (alleen als gegeven)"), max_length=30, required=False,
+                            validators=[validate_dutch_phone])
     email = forms.CharField(label=_("E-mail van de inwoner (alleen als gegeven)"), max_length=200, required=False)
     observations = forms.MultipleChoiceField(label=_("Wat viel u op?"), choices=SIGN_CHOICES
                                              + list(checklist.RISK_FACTORS.items()), required=False,
@@ -68,7 +71,8 @@ class SelfForm(Honeypot, _Address):
     """'Ik wil zelf graag meer contact' (public, no login)."""
 
     name = forms.CharField(label=_("Uw naam"), max_length=200)
-    phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False,
+                            validators=[validate_dutch_phone])
     email = forms.CharField(label=_("E-mailadres"), max_length=200, required=False)
     age_group = forms.ChoiceField(label=_("Leeftijd"), choices=AgeGroup.choices, required=False)
     description = forms.CharField(label=_("Wat zou u graag willen?"), required=False,

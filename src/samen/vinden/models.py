@@ -13,6 +13,15 @@ from samen.samenwerken.models import Zorgnetwerk
 from samen.vinden.workflow import Decision, Status
 
 MAX_TEXT = 5000
+# A reference a resident can quote on the phone: no 0/O or 1/I, random, so it says nothing about volume.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    import secrets
+
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
 
 
 class Channel(models.TextChoices):
@@ -71,6 +80,8 @@ class Signal(StatusModel):
     # never written into the record by the intake; a worker takes it over (signals.take_over_contact).
     reported_contact = models.JSONField(_("gemelde contactgegevens"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reference = models.CharField(_("kenmerk"), max_length=9, default=new_reference, db_index=True,
+                                 help_text=_("Het kenmerk dat de melder op de bedankpagina ziet."))
     gemeente_path = "gemeente"
 
     class Meta:

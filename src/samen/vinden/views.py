@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samen.core import listing, policy, registry
+from samen.core import formtoken, listing, policy, registry
 from samen.core.models import Organisation, Wijk
 from samen.core.views.mixins import PolicyMixin
 from samen.vinden import scopes, workflow
@@ -34,39 +34,94 @@ from samen.vinden.services import signals as service
 PUBLIC_LIMIT = 5  # submissions per address per hour
 
 
+THANKS_SALT = "samen.vinden.thanks"
+THANKS_PARAM = "ontvangen"
+
+
 def _apply_errors(form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         for error in errors:
             form.add_error(field if field in form.fields else None, error)
 
 
+def _typed(form_class, data) -> dict:
+    """What was posted, as initial values of a fresh form (to show it again without error messages)."""
+    from django import forms
+
+    return {name: data.getlist(name) if isinstance(field, forms.MultipleChoiceField) else data.get(name)
+            for name, field in form_class.base_fields.items() if name in data}
+
+
 class _IntakeView(View):
+    """An intake form: post/redirect/get with a one-time token (samen.core.formtoken). The token is the
+    idempotency key of the signal, so a refresh or a second send of the same page stores nothing new and
+    leads to the same thank-you page; that page shows the signal's reference (kenmerk) and what happens next."""
+
     form_class = StaffSignalForm
     template_name = "vinden/signal_form.html"
     channel = Channel.STAFF
     title = ""
+    public = False
 
     def context(self, form, **extra):
-        return {"form": form, "title": self.title, "acute": service.acute_guidance(), **extra}
+        return {"form": form, "title": self.title, "acute": service.acute_guidance(),
+                "form_token": extra.pop("form_token", None) or formtoken.issue(), **extra}
+
+    def gemeente(self, request):
+        return request.user.gemeente
 
     def get(self, request):
+        signed = request.GET.get(THANKS_PARAM)
+        if signed is not None:
+            return self.thanks(request, formtoken.unsign_reference(signed, THANKS_SALT))
         return render(request, self.template_name, self.context(self.form_class()))
 
-    def submit(self, request, form):
-        return service.submit_signal(request.user.gemeente, channel=self.channel, data=form.signal_data(),
-                                     reporter=request.user)
+    def thanks(self, request, reference: str | None):
+        from django.utils.cache import add_never_cache_headers
+
+        gemeente = self.gemeente(request)
+        response = render(request, "vinden/signal_thanks.html", {
+            "title": self.title, "acute": service.acute_guidance(), "public": self.public, "reference": reference,
+            "triage_days": gemeente.triage_working_days if gemeente else None,
+            "wants_contact": self.channel == Channel.RESIDENT_SELF})
+        add_never_cache_headers(response)
+        return response
+
+    def submit(self, request, form, idempotency=None):
+        return service.submit_signal(self.gemeente(request), channel=self.channel, data=form.signal_data(),
+                                     reporter=request.user, idempotency=idempotency)
+
+    def redirect_to_thanks(self, request, reference: str):
+        query = request.GET.copy()
+        query[THANKS_PARAM] = formtoken.sign_reference(reference, THANKS_SALT)
+        return redirect(f"{request.path}?{query.urlencode()}", permanent=False)
+
+    def scope(self, request) -> str:
+        return f"form:{self.channel}:{request.user.pk if request.user.is_authenticated else 'public'}"
 
     def post(self, request):
         form = self.form_class(request.POST)
+        try:
+            key = formtoken.read(request.POST.get(formtoken.FIELD))
+        except formtoken.InvalidToken:
+            form = self.form_class(initial=_typed(self.form_class, request.POST))
+            return render(request, self.template_name, self.context(form, expired=True), status=400)
+        idempotency = (self.scope(request), key) if key else None
+        if idempotency:
+            first = service.first_for_key(*idempotency)
+            if first is not None:  # a refresh or a second send of the same page
+                return self.redirect_to_thanks(request, first.reference)
         if form.is_valid():
             try:
-                self.submit(request, form)
+                submission = self.submit(request, form, idempotency)
             except ValidationError as exc:
                 _apply_errors(form, exc)
+            except service.IdempotencyKeyReused:  # sent again after changing it: still the first signal
+                return self.redirect_to_thanks(request, service.first_for_key(*idempotency).reference)
             else:
-                return render(request, "vinden/signal_thanks.html", {"title": self.title,
-                                                                     "acute": service.acute_guidance()})
-        return render(request, self.template_name, self.context(form), status=400)
+                return self.redirect_to_thanks(request, submission.signal.reference)
+        return render(request, self.template_name, self.context(form, form_token=request.POST.get(formtoken.FIELD)),
+                      status=400)
 
 
 class StaffIntakeView(PolicyMixin, _IntakeView):
@@ -83,28 +138,46 @@ class VolunteerIntakeView(PolicyMixin, _IntakeView):
 
 class _PublicIntakeView(_IntakeView):
     """No login. A honeypot field catches bots; each address may send a few forms an hour (PUBLIC_LIMIT),
-    counted atomically in the database (samen.core.ratelimit), so parallel posts cannot slip past it."""
+    counted atomically in the database (samen.core.ratelimit), so parallel posts cannot slip past it. When
+    the limit is reached the page keeps what the resident typed and gives the phone number to call."""
 
     template_name = "vinden/public_form.html"
+    public = True
+
+    def gemeente(self, request):
+        from samen.core.public import public_gemeente
+
+        return public_gemeente(request)
 
     def post(self, request):
         from samen.core import ratelimit
         from samen.core.client import client_address
 
         if request.POST.get("website"):
-            return render(request, "vinden/signal_thanks.html", {"title": self.title, "public": True})
+            return self.thanks(request, None)
+        try:
+            key = formtoken.read(request.POST.get(formtoken.FIELD))
+        except formtoken.InvalidToken:
+            key = None  # the base class answers it
+        first = service.first_for_key(self.scope(request), key) if key else None
+        if first is not None:  # a refresh: not counted against the limit
+            return self.redirect_to_thanks(request, first.reference)
         decision = ratelimit.sliding_hit(f"public-signal:{client_address(request)}", PUBLIC_LIMIT, 3600)
         if not decision.allowed:
-            return render(request, "vinden/rate_limited.html", {"title": self.title}, status=429)
+            form = self.form_class(initial=_typed(self.form_class, request.POST))
+            return render(request, "vinden/rate_limited.html", self.context(
+                form, form_token=request.POST.get(formtoken.FIELD), gemeente=self.gemeente(request)), status=429)
         response = super().post(request)
-        if response.status_code != 200:
+        if response.status_code != 302:
             ratelimit.give_back(decision.key)  # only stored signals count towards the limit
         return response
 
-    def submit(self, request, form):
-        from samen.core.public import public_gemeente
+    def submit(self, request, form, idempotency=None):
+        from samen.core.client import client_address
 
-        return service.submit_signal(public_gemeente(request), channel=self.channel, data=form.signal_data())
+        return service.submit_signal(self.gemeente(request), channel=self.channel, data=form.signal_data(),
+                                     idempotency=idempotency,
+                                     same_content_scope=f"form-content:{self.channel}:{client_address(request)}"[:80])
 
 
 class ConcernView(_PublicIntakeView):

@@ -54,7 +54,8 @@ def load_demo(*, everything: bool = False, say=None) -> list[DemoLogin]:
     spec = demo_spec()
     gemeente, _created = Gemeente.objects.update_or_create(code=spec["gemeente"]["code"],
                                                           defaults={"name": spec["gemeente"]["name"],
-                                                                    "province": spec["gemeente"]["province"]})
+                                                                    "province": spec["gemeente"]["province"],
+                                                                    **spec.get("public_site", {})})
     geography.load_cbs_areas(gemeente, DEMO_DIR / "hilversum_wijk_buurt_codes_2022_cbs.csv",
                              DEMO_DIR / "hilversum_wijken_2022_cartomap.geojson", spec["wijk_policy_names"])
     report = geography.import_postcodes(gemeente, (DEMO_DIR / "postcodes_hilversum_demo.csv").read_bytes())

@@ -19,6 +19,7 @@ from knox.models import AuthToken
 
 from samen.core import policy
 from samen.core.models import Organisation, User, Wijk
+from samen.core.roles import Role
 
 PROFILE_FIELDS = ("first_name", "last_name", "email", "role", "function", "is_active")
 
@@ -39,6 +40,13 @@ def _scoped(actor, data: dict) -> tuple[Organisation | None, list[Wijk]]:
     return organisation, wijken
 
 
+def _require_wijk(role: str | None, wijken: list[Wijk]) -> None:
+    """A volunteer or partner works in a wijk: without one they would see nothing (capability wijk.member)."""
+    if role in policy.roles_with("wijk.member") and not wijken:
+        raise ValidationError({"wijken": _("Kies minstens één wijk: een %(role)s werkt in een wijk.")
+                               % {"role": Role(role).label.lower()}})
+
+
 def new_password() -> str:
     return secrets.token_urlsafe(12)
 
@@ -53,8 +61,10 @@ def create_user(actor, data: dict) -> tuple[User, str]:
     user = User(username=data["username"], gemeente_id=actor.gemeente_id, organisation=organisation,
                 is_active=data.get("is_active", True),
                 **{name: data.get(name, "") for name in PROFILE_FIELDS if name != "is_active"})
+    _require_wijk(data.get("role"), wijken)
     password = new_password()
     user.set_password(password)
+    user.must_change_password = True  # a one-time password: the user chooses their own at the first login
     user.full_clean()
     user.save()
     user.wijken.set(wijken)
@@ -72,6 +82,7 @@ def change_user(actor, pk, data: dict) -> User:
         if name in data:
             setattr(user, name, data[name])
     user.organisation = organisation
+    _require_wijk(user.role, wijken)
     user.full_clean()
     user.save()
     user.wijken.set(wijken)
@@ -97,17 +108,27 @@ def reset_password(actor, pk) -> tuple[User, str]:
     user = policy.visible(actor, User).select_for_update().get(pk=pk)
     password = new_password()
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
     end_tokens(user)
     return user, password
 
 
 @transaction.atomic
 def change_own_password(user, form) -> User:
-    """The user's own password change (a validated SetPasswordForm/PasswordChangeForm): ends their tokens."""
+    """The user's own password change (a validated SetPasswordForm/PasswordChangeForm): ends their tokens and
+    clears a forced change (``must_change_password``, after a one-time password from the beheerder)."""
     form.save()
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
     end_tokens(user)
     return user
+
+
+def reset_own_password(form) -> User:
+    """"Wachtwoord vergeten": the new password from the e-mail's link (a validated SetPasswordForm)."""
+    return change_own_password(form.user, form)
 
 
 # --- API tokens -------------------------------------------------------------------------------------------

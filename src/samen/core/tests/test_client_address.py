@@ -48,14 +48,14 @@ def concern(client: Client, number: int, forwarded: str):
 def test_without_proxies_a_forged_header_does_not_escape_the_public_forms_limit(hilversum):
     client = Client(REMOTE_ADDR="10.9.8.1")
     statuses = [concern(client, number, f"198.51.100.{number}").status_code for number in range(1, 7)]
-    assert statuses == [200] * 5 + [429]
+    assert statuses == [302] * 5 + [429]
 
 
 def test_behind_a_proxy_each_resident_has_their_own_public_forms_limit(hilversum):
     proxy = Client(REMOTE_ADDR="10.9.8.2")  # every request comes from the proxy's address
     with proxies(1):
-        assert [concern(proxy, number, "198.51.100.1").status_code for number in range(1, 7)] == [200] * 5 + [429]
-        assert concern(proxy, 7, "198.51.100.2").status_code == 200  # another resident behind the same proxy
+        assert [concern(proxy, number, "198.51.100.1").status_code for number in range(1, 7)] == [302] * 5 + [429]
+        assert concern(proxy, 7, "198.51.100.2").status_code == 302  # another resident behind the same proxy
 
 
 def test_behind_a_proxy_the_login_lockout_counts_the_resident_not_the_proxy(hilversum):

@@ -68,7 +68,9 @@ def _sample_kwargs(name: str, hilversum) -> dict:
         assert sample is not None, f"no registry.matrix_sample for a pk in {name}"
         return sample.find(hilversum)
 
-    samples = {"code": lambda: "BU04020701" if "buurt" in name else "WK040207", "pk": pk}
+    samples = {"code": lambda: "BU04020701" if "buurt" in name else "WK040207", "pk": pk,
+               # the password-reset link: a link that does not work answers its own page, for everyone
+               "uidb64": lambda: "MQ", "token": lambda: "niet-geldig"}
     endpoint = next(e for e in ENDPOINTS.values() if e.name == name)
     return {param: samples[param]() for param in endpoint.params}
 

@@ -21,7 +21,7 @@ def test_social_worker_records_a_resident(client_as):
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"postcode": "9999ZZ", "house_number": "1"}, "postcode", "niet bekend in Hilversum"),
     ({"postcode": "12", "house_number": "1"}, "postcode", "geen geldige postcode"),
-    ({"postcode": "1211BJ", "house_number": "nul"}, "house_number", "geheel getal"),
+    ({"postcode": "1211BJ", "house_number": "nul"}, "house_number", "Vul een huisnummer in"),
     ({"postcode": "1211BJ", "birth_year": "1800"}, "birth_year", "1900"),
     ({"postcode": "", "house_number": "1"}, "postcode", "vereist"),
 ])

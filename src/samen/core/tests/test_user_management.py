@@ -75,5 +75,7 @@ def test_a_user_changes_their_own_password(client_as, demo_user):
 
 
 def test_a_new_account_can_start_inactive(client_as, hilversum):
-    client_as("beheerder").post(reverse("core:user_create"), {"username": "later", "role": "partner"})
+    wijk = Wijk.objects.get(code="WK040204")  # a partner works in a wijk
+    client_as("beheerder").post(reverse("core:user_create"), {"username": "later", "role": "partner",
+                                                              "wijken": [wijk.pk]})
     assert User.objects.get(username="later").is_active is False

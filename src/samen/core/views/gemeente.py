@@ -20,7 +20,10 @@ class GemeenteSettingsView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         gemeente = self.request.user.gemeente
         form = kwargs.get("form") or GemeenteSettingsForm(instance=gemeente)
-        return {**super().get_context_data(**kwargs), "form": form, "gemeente": gemeente}
+        return {**super().get_context_data(**kwargs), "form": form, "gemeente": gemeente,
+                "contact_fields": ("logo_url", "contact_phone", "contact_hours", "contact_email", "contact_address"),
+                "accessibility_fields": ("accessibility_status", "accessibility_scope", "accessibility_date",
+                                         "accessibility_notes")}
 
     def post(self, request):
         form = GemeenteSettingsForm(request.POST, instance=request.user.gemeente)

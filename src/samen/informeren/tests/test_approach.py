@@ -81,6 +81,8 @@ def test_the_a4_is_a_real_text_pdf_of_one_or_two_a4_pages(hilversum):
     assert "Gordijnen blijven overdag dicht" in text and "Woont alleen" in text
     assert "0800-0113" in text and "112" in text
     assert "http://testserver/zorgen-om-iemand/" in text
+    assert "Geen internet? Bel de gemeente Hilversum: 14 035" in text  # the municipality's own number
+    assert info.get("Tagged", "").strip() == "yes"  # an accessible (PDF/UA) file, samen.core.pdf
 
 
 def test_the_a4_speaks_english_when_the_visitor_chose_english(hilversum):

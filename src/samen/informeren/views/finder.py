@@ -134,6 +134,15 @@ class FinderView(TemplateView):
             field = "date" if exc.parameter == "day" and data["date"] else FIELD_OF.get(exc.parameter, "day")
             form.add_error(field, exc.message)
             return {**context, "failed": True, "controls": controls(form)}
+        searched, corrected = data["q"], None
+        if searched and not found.count():  # a small typo still finds: search again with the nearest words
+            corrected = finder.suggest(gemeente, searched)
+            if corrected:
+                retry = finder.search(gemeente, q=corrected, wijk=data["wijk"], postcode=data["postcode"],
+                                      day=data["date"] or data["day"], part_of_day=data["part"],
+                                      interest=data["interest"], target_group=data["target_group"],
+                                      free=data["free"], accessible=data["accessible"])
+                found, corrected = (retry, corrected) if retry.count() else (found, None)
         counts = found.per_wijk()  # first: the total then comes from the same query
         paginator = Paginator(found.results, PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("pagina"))
@@ -143,8 +152,12 @@ class FinderView(TemplateView):
         query.pop("pagina", None)
         by_code = {w.code: counts.get(w.pk, 0) for w in wijken}
         wijk_url = self._wijk_links(query)
+        without_words = query.copy()
+        without_words.pop("q", None)
         return {**context, "controls": controls(form), "found": found, "page": page, "query": query.urlencode(),
-                "near": found.near,
+                "near": found.near, "searched": searched, "corrected": corrected,
+                "without_words": reverse("informeren:finder") + ("?" + without_words.urlencode()
+                                                                 if without_words else ""),
                 "wijk_counts": [(w, by_code[w.code], wijk_url(w.code)) for w in wijken],
                 "map_svg": charts.wijk_map([(w.code, w.policy_name or w.official_name, w.boundary) for w in wijken],
                                            by_code, wijk_url,

@@ -50,7 +50,9 @@ def contacts(gemeente: Gemeente | None) -> list[dict]:
 
 
 def call_context(gemeente: Gemeente | None) -> dict:
-    return {"acute": acute_guidance(), "contacts": contacts(gemeente)}
+    from samen.core.site import site_details
+
+    return {"acute": acute_guidance(), "contacts": contacts(gemeente), "site": site_details(gemeente)}
 
 
 class HomeView(TemplateView):
@@ -121,7 +123,8 @@ class ApproachView(TemplateView):
 def approach_pdf(request, gemeente: Gemeente | None) -> bytes:
     """The approach on A4 (WeasyPrint), real text; cached a few minutes per municipality and language."""
     from django.template.loader import render_to_string
-    from weasyprint import HTML
+
+    from samen.core.pdf import write_pdf
 
     key = f"samen-approach-pdf-{gemeente.pk if gemeente else 0}-{translation.get_language()}-{request.get_host()}"
     content = cache.get(key)
@@ -129,7 +132,7 @@ def approach_pdf(request, gemeente: Gemeente | None) -> bytes:
         html = render_to_string("informeren/approach_pdf.html", {
             **approach_context(gemeente), "concern_url": request.build_absolute_uri(reverse("vinden:concern")),
             "self_url": request.build_absolute_uri(reverse("vinden:self"))})
-        content = HTML(string=html).write_pdf()
+        content = write_pdf(html)  # tagged (PDF/UA-1)
         cache.set(key, content, PDF_CACHE_SECONDS)
     return content
 

@@ -27,17 +27,19 @@ benchmarks/kwaliteit_search_load.py measures it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from samen.core.models import Gemeente, Organisation, PostcodeRange, Wijk
+from samen.core.models import Gemeente, Organisation, PostcodeRange, Wijk, normalise_postcode
 from samen.core.services import geography
 from samen.kwaliteit.geometry import nearest_first
 from samen.kwaliteit.models import Activity, Location, Occurrence
@@ -48,6 +50,7 @@ from samen.kwaliteit.vocabulary import CostType, Interest, PartOfDay, TargetGrou
 # Parameter names as the API and the finder's URLs spell them.
 PARAMETERS = ("q", "wijk", "postcode", "house_number", "day", "part", "interest", "target_group", "free",
               "accessible", "online")
+AREA_RE = re.compile(r"^[1-9][0-9]{3}$")  # a postcode area: the four digits of a postcode
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 LAST = search_index.LAST  # proximity of an online activity (or one without a wijk) near a postcode
@@ -89,7 +92,7 @@ class Near:
 
     @property
     def postcode_display(self) -> str:
-        return f"{self.postcode[:4]} {self.postcode[4:]}"
+        return f"{self.postcode[:4]} {self.postcode[4:]}".strip()  # '1211 AB', or the area '1211'
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,23 @@ def search(gemeente: Gemeente, *, q=None, wijk=None, postcode=None, house_number
     return Found(gemeente=gemeente, filters=filters, now=now)
 
 
+def suggest(gemeente: Gemeente, q: str, *, now: dt.datetime | None = None) -> str | None:
+    """For a search that found nothing: the words with a small typo replaced by the nearest word of the
+    catalogue ('kofie' -> 'koffie', difflib over the words of the public activities, small enough to scan),
+    or None when there is nothing to correct. Words that occur as they are stay."""
+    import difflib
+
+    text = search_index.index_for(gemeente, timezone.localdate(now or timezone.now())).text
+    vocabulary = sorted({word for row in text for word in re.findall(r"\w{3,}", row)})
+    corrected, changed = [], False
+    for word in _clean_text(q).casefold().split()[:MAX_WORDS]:
+        close = [] if any(word in row for row in text) else difflib.get_close_matches(word, vocabulary, n=1,
+                                                                                         cutoff=0.75)
+        corrected.append(close[0] if close else word)
+        changed = changed or bool(close)
+    return " ".join(corrected) if changed else None
+
+
 def definition(gemeente: Gemeente, f: Filters, now: dt.datetime) -> QuerySet[Activity]:
     """The search as one SQL query, annotated and ordered: what ``Found.results`` must equal."""
     matching = _filter(public_activities(gemeente, now), f, gemeente).order_by()
@@ -313,20 +333,37 @@ def _wijk(gemeente: Gemeente, value) -> Wijk | None:
 
 
 def _near(gemeente: Gemeente, postcode, house_number) -> Near | None:
+    """Near a postcode ('1211 AB', '1211ab') or a postcode area (the four digits '1211': all its postcodes);
+    a house number may carry an addition ('12a', '12-2'), which does not change the place."""
+    from samen.core.validators import split_house_number
+
     raw_number = str(house_number if house_number is not None else "").strip()
     if not str(postcode or "").strip():
         if raw_number:
             raise SearchError("house_number", _("Vul bij het huisnummer ook de postcode in."))
         return None
+    area = normalise_postcode(str(postcode))
+    if AREA_RE.match(area):
+        if raw_number:
+            raise SearchError("house_number", _("Vul bij een huisnummer de hele postcode in, met de twee letters."))
+        ranges = list(PostcodeRange.objects.filter(postcode__startswith=area, buurt__wijk__gemeente=gemeente)
+                      .select_related("buurt__wijk").defer("buurt__wijk__boundary"))
+        if not ranges:
+            raise SearchError("postcode", _("Postcodegebied %(area)s ligt niet in %(gemeente)s.")
+                              % {"area": area, "gemeente": gemeente.name})
+        return _near_ranges(gemeente, area, None, ranges)
     try:
         code = geography.clean_postcode(str(postcode))
     except geography.InvalidPostcode as exc:
         raise SearchError("postcode", str(exc)) from None
     number = None
     if raw_number:
-        if not raw_number.isdigit() or int(raw_number) < 1 or int(raw_number) > 99999:
+        try:
+            number, _addition = split_house_number(raw_number)
+        except ValidationError:
+            raise SearchError("house_number", _("'%(value)s' is geen huisnummer.") % {"value": raw_number}) from None
+        if number > 99999:
             raise SearchError("house_number", _("'%(value)s' is geen huisnummer.") % {"value": raw_number})
-        number = int(raw_number)
     ranges = list(PostcodeRange.objects.filter(postcode=code, buurt__wijk__gemeente=gemeente)
                   .select_related("buurt__wijk").defer("buurt__wijk__boundary"))
     if not ranges:
@@ -335,6 +372,10 @@ def _near(gemeente: Gemeente, postcode, house_number) -> Near | None:
         ranges = [r for r in ranges if r.contains(number)]
         if not ranges:
             raise SearchError("house_number", str(geography.UnknownAddress(code, number, gemeente)))
+    return _near_ranges(gemeente, code, number, ranges)
+
+
+def _near_ranges(gemeente: Gemeente, code: str, number: int | None, ranges: list) -> Near:
     # A postcode across wijken (rare): the wijk with most of its ranges is 'the' wijk.
     votes = Counter(r.buurt.wijk.code for r in ranges)
     wijk = next(r.buurt.wijk for r in sorted(ranges, key=lambda r: (-votes[r.buurt.wijk.code], r.buurt.wijk.code)))

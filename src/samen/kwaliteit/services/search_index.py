@@ -205,6 +205,13 @@ def index_for(gemeente: Gemeente, today: dt.date) -> Index:
         return index
 
 
+def forget() -> None:
+    """Drop every index of this process (tests: a rolled-back test can leave an index whose ids and change
+    token a later test reuses; a new one is built on the next search)."""
+    with _lock:
+        _indexes.clear()
+
+
 def build(gemeente: Gemeente, today: dt.date, token: int | None = None) -> Index:
     activities: QuerySet[Activity] = running_activities(gemeente, today).order_by("start_time", "title", "pk")
     rows = list(activities.values_list(*FIELDS))

@@ -68,6 +68,16 @@ def clean(data: dict) -> dict:
             errors["postcode"] = [str(exc)]
     else:
         out["postcode"] = ""
+    if isinstance(out["house_number"], str) and out["house_number"].strip():  # '12a', '12-2', '12 bis'
+        from samen.core.validators import split_house_number
+
+        try:
+            number, addition = split_house_number(out["house_number"])
+        except ValidationError as exc:
+            errors["house_number"] = exc.messages
+            number, addition = None, ""
+        out["house_number"] = number
+        out["house_number_addition"] = out["house_number_addition"] or addition
     for name, low, high in (("house_number", 1, 99999), ("birth_year", 1900, timezone.localdate().year)):
         value = out[name]
         if value in (None, ""):
@@ -198,11 +208,30 @@ def _replay(record: IdempotencyRecord, cleaned: dict) -> Submission:
     return Submission(record.signal, created=False)
 
 
+SAME_CONTENT_MINUTES = 30
+
+
+def first_for_key(scope: str, key: str) -> Signal | None:
+    """The signal an idempotency key (or a form's one-time token) already made, if any."""
+    record = IdempotencyRecord.objects.filter(scope=scope, key=key).select_related("signal").first()
+    return record.signal if record else None
+
+
 def submit_signal(gemeente: Gemeente, *, channel: str, data: dict, reporter: User | None = None,
-                  organisation: Organisation | None = None, idempotency: tuple[str, str] | None = None) -> Submission:
+                  organisation: Organisation | None = None, idempotency: tuple[str, str] | None = None,
+                  same_content_scope: str | None = None) -> Submission:
     """Take in a signal from any channel. ``idempotency`` = (scope, key): a retry returns the first signal; the
-    same key with a different report raises IdempotencyKeyReused."""
+    same key with a different report raises IdempotencyKeyReused. ``same_content_scope`` (a public form: the
+    channel and the sender's address): the same report again within SAME_CONTENT_MINUTES returns the first
+    signal too, for a form sent again after going back (the browser then has a fresh token)."""
     cleaned = clean(data)
+    content_key = fingerprint(cleaned) if same_content_scope else None
+    if content_key:
+        since = timezone.now() - datetime.timedelta(minutes=SAME_CONTENT_MINUTES)
+        recent = IdempotencyRecord.objects.filter(scope=same_content_scope, key=content_key,
+                                                  created_at__gte=since).select_related("signal").first()
+        if recent is not None:
+            return Submission(recent.signal, created=False)
     if idempotency:
         existing = IdempotencyRecord.objects.filter(scope=idempotency[0], key=idempotency[1]).select_related(
             "signal__wijk").first()
@@ -211,6 +240,10 @@ def submit_signal(gemeente: Gemeente, *, channel: str, data: dict, reporter: Use
     try:
         with transaction.atomic():
             signal = _store(gemeente, channel, cleaned, reporter, organisation)
+            if content_key:
+                IdempotencyRecord.objects.update_or_create(
+                    scope=same_content_scope, key=content_key,
+                    defaults={"signal": signal, "fingerprint": content_key, "created_at": timezone.now()})
             if idempotency:
                 IdempotencyRecord.objects.create(scope=idempotency[0], key=idempotency[1], signal=signal,
                                                  fingerprint=fingerprint(cleaned))

@@ -288,21 +288,55 @@ def test_the_access_log_records_the_volunteers_reads_and_reports(demo, client_as
 # --- letters and coverage -------------------------------------------------------------------------
 
 def test_letters_csv_and_pdf(demo, client_as, demo_user):
+    from samen.core.pdf import structure
+
     round_ = demo["rounds"]["WK040204"]
     client = client_as("regisseur")
+    open_visits = round_.visits.filter(status__in=("planned", "not_home"))
+    assert 0 < open_visits.count() < round_.visits.count()  # the demo has a visited and a declined resident
     csv_text = client.get(reverse("visits:round_letters_csv", args=[round_.pk])).content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0] == "naam;adres;postcode;plaats;vrijwilliger"
-    assert len(lines) == round_.visits.count() + 1
-    assert any("Mevrouw G. Bakker;Molenstraat 3;1214 CT;Hilversum" in line for line in lines)
+    assert len(lines) == open_visits.count() + 1
+    for done in round_.visits.filter(status__in=("visited", "declined")).select_related("resident"):
+        assert not any(line.startswith(done.resident.name + ";") for line in lines)
+    visser = open_visits.get(resident__name="De heer P. Visser")
+    assert any(line.startswith("De heer P. Visser;") for line in lines)
     response = client.get(reverse("visits:round_letters_pdf", args=[round_.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
     text = text.decode()
-    assert "Mevrouw G. Bakker" in text and "buurtmaker" in text
-    assert text.count("\f") == round_.visits.count()  # one A4 letter per resident
+    assert "Geachte heer Visser," in text and "Gemeente Hilversum" in text and "14 035" in text
+    assert "Hoe herkent u de buurtmaker?" in text and "Liever geen bezoek?" in text
+    assert visser.volunteer.get_full_name() in text
+    assert text.count("\f") == open_visits.count()  # one A4 letter per resident
+    tree = structure(response.content)
+    if tree is not None:  # a tagged PDF: headings and paragraphs in the structure tree
+        assert tree.startswith("Document") and "H1 (block)" in tree and "H2 (block)" in tree and "P (block)" in tree
     exports = AccessLogEntry.objects.filter(actor=demo_user("regisseur"), action="export", purpose="huisbezoek")
-    assert exports.count() >= 2 * round_.visits.count()
+    assert exports.count() >= 2 * open_visits.count()
+
+
+def test_a_letter_greets_by_the_registers_salutation():
+    from samen.vinden.visits.salutation import salutation, surname
+
+    assert salutation("Mevrouw G. Bakker") == "Geachte mevrouw Bakker"
+    assert salutation("G. Bakker", "mevrouw") == "Geachte mevrouw Bakker"
+    assert salutation("De heer W. de Boer") == "Geachte heer De Boer"
+    assert salutation("Anna van der Meer", "mevrouw") == "Geachte mevrouw Van der Meer"
+    assert salutation("J. Pronk") == "Geachte heer/mevrouw J. Pronk"
+    assert salutation("") == "Geachte heer/mevrouw"
+    assert surname("Mevrouw T. Jansen-Kok") == "Jansen-Kok"
+
+
+def test_the_register_import_reads_the_salutation(hilversum):
+    extract = ("naam;postcode;huisnummer;geboortedatum;geslacht\n"
+               "A. Aanhef;1214CT;3;1940-01-01;V\nB. Aanhef;1214CT;17;1940-01-01;M\nC. Aanhef;1214CT;28;1940-01-01;X\n")
+    report = visits.import_register(hilversum, extract, today=datetime.date(YEAR, 1, 2))
+    assert report.ok, report.problems
+    found = dict(RegisterEntry.objects.filter(resident__name__endswith="Aanhef").values_list("resident__name",
+                                                                                              "salutation"))
+    assert found == {"A. Aanhef": "mevrouw", "B. Aanhef": "heer", "C. Aanhef": ""}
 
 
 def coverage_rows(user, **kwargs) -> dict:

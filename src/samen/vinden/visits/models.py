@@ -23,6 +23,12 @@ MAX_WISHES = 5000
 DEFAULT_CAPACITY = 10  # visits per round for a volunteer without a capacity of their own
 
 
+class Salutation(models.TextChoices):
+    UNKNOWN = "", _("onbekend")
+    MEVROUW = "mevrouw", _("mevrouw")
+    HEER = "heer", _("heer")
+
+
 class RegisterEntry(models.Model):
     """A resident aged 75+ in the latest population register extract (or no longer: ``active``)."""
 
@@ -34,6 +40,8 @@ class RegisterEntry(models.Model):
     first_seen = models.DateField(_("eerst gezien"))
     last_seen = models.DateField(_("laatst gezien"))
     active = models.BooleanField(_("in het register"), default=True)
+    # From the extract's "aanhef" (or "geslacht") column; the letters say "Geachte mevrouw Bakker".
+    salutation = models.CharField(_("aanhef"), max_length=8, choices=Salutation.choices, blank=True, default="")
     gemeente_path = "gemeente"
 
     class Meta:

@@ -8,8 +8,8 @@ import base64
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from samen.core.pdf import write_pdf
 from samen.weten.services import monitor
 
 
@@ -36,7 +36,7 @@ def context(gemeente, user, indicator: str, wijk: str | None = None) -> dict:
 
 
 def render(gemeente, user, indicator: str = "lonely", wijk: str | None = None) -> bytes:
-    """The factsheet as a tagged PDF (PDF/UA-1: structure tags, language, title), so that screen readers
-    read its headings, lists and tables."""
+    """The factsheet as a tagged PDF (PDF/UA-1: structure tags, language, title; samen.core.pdf), so that
+    screen readers read its headings, lists and tables."""
     html = render_to_string("weten/factsheet.html", context(gemeente, user, indicator, wijk))
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return write_pdf(html)

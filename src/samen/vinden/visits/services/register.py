@@ -57,7 +57,12 @@ COLUMNS = {
     "huisnummer": ("huisnummer", "house_number"),
     "toevoeging": ("toevoeging", "huisnummer_toevoeging", "house_number_addition"),
     "geboortedatum": ("geboortedatum", "birth_date", "date_of_birth"),
+    "aanhef": ("aanhef", "geslacht", "salutation", "gender"),
 }
+# What the "aanhef" or "geslacht" column may say; anything else leaves the letter's "Geachte heer/mevrouw".
+SALUTATIONS = {"mevrouw": "mevrouw", "mw": "mevrouw", "mw.": "mevrouw", "v": "mevrouw", "vrouw": "mevrouw",
+               "f": "mevrouw", "female": "mevrouw", "mrs": "mevrouw", "heer": "heer", "de heer": "heer",
+               "dhr": "heer", "dhr.": "heer", "m": "heer", "man": "heer", "male": "heer", "mr": "heer"}
 REQUIRED = ("naam", "postcode", "huisnummer", "geboortedatum")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d")
 REGISTER_IMPORT = "register"  # the kind of its PendingImport
@@ -88,10 +93,11 @@ class _Row:
     birth_year: int
     buurt: object = None
     key: tuple = field(default=())
+    salutation: str = ""
 
     def as_payload(self) -> list:
         return [self.number, self.name, self.postcode, self.house_number, self.addition, self.birth_year,
-                self.buurt.pk]
+                self.buurt.pk, self.salutation]
 
 
 @dataclass
@@ -185,7 +191,8 @@ def _parse_rows(gemeente: Gemeente, table: list[list[str]], today: datetime.date
                                              "weg.") % {"other": buurt.wijk.display_name, "wijk": wijk.display_name})
         if len(report.problems) + report.more_problems > before:
             continue
-        row = _Row(number, name, postcode, house_number, addition, born.year, buurt)
+        row = _Row(number, name, postcode, house_number, addition, born.year, buurt,
+                   salutation=SALUTATIONS.get(cell("aanhef").strip().lower(), ""))
         row.key = _key(name, postcode, house_number, addition, born.year)
         if row.key in seen:
             report.add(number, "naam", _("deze persoon staat al in rij %(row)s.") % {"row": seen[row.key]})
@@ -339,8 +346,9 @@ def _plan_from_payload(pending: PendingImport) -> RegisterPlan:
     payload = pending.payload
     buurten = Buurt.objects.in_bulk({row[6] for row in payload["rows"]})
     rows = []
-    for number, name, postcode, house_number, addition, birth_year, buurt_id in payload["rows"]:
-        row = _Row(number, name, postcode, house_number, addition, birth_year, buurten[buurt_id])
+    for number, name, postcode, house_number, addition, birth_year, buurt_id, *salutation in payload["rows"]:
+        row = _Row(number, name, postcode, house_number, addition, birth_year, buurten[buurt_id],
+                   salutation=salutation[0] if salutation else "")
         row.key = _key(name, postcode, house_number, addition, birth_year)
         rows.append(row)
     wijk = Wijk.objects.get(pk=payload["wijk"]) if payload["wijk"] else None
@@ -363,6 +371,7 @@ def _apply(gemeente, rows, actor, today, report, route, wijk=None):
             if not entry.active:
                 entry.active = True
                 entry.first_seen = today
+            entry.salutation = row.salutation or entry.salutation
             if entry.resident.buurt_id != row.buurt.pk:
                 entry.resident.buurt = row.buurt
                 entry.resident.save(update_fields=["buurt", "updated_at"])
@@ -379,7 +388,7 @@ def _apply(gemeente, rows, actor, today, report, route, wijk=None):
             created.append(resident)
         entry, _created = RegisterEntry.objects.update_or_create(
             resident=resident, defaults={"gemeente": gemeente, "created_resident": made, "first_seen": today,
-                                         "last_seen": today, "active": True})
+                                         "last_seen": today, "active": True, "salutation": row.salutation})
         seen_ids.add(entry.pk)
         report.added += 1
     report.changed = len(changed)

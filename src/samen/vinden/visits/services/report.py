@@ -105,6 +105,10 @@ def report_visit(volunteer: User, visit_id: int, status: str, *, answers=None, w
     errors = {}
     if len(wishes) > MAX_WISHES:
         errors["wishes"] = [_("Hoogstens %(n)s tekens.") % {"n": MAX_WISHES}]
+    if status != VisitStatus.VISITED and (wants_contact or wishes):  # never dropped silently (issue 14)
+        errors["wants_contact" if wants_contact else "wishes"] = [_(
+            "Wie niet thuis was of geen bezoek wil, kan geen contactwens of wensen doorgeven. Sprak u de inwoner "
+            "wel? Kies dan 'Bezocht'. Maakt u zich zorgen? Geef dan een signaal door.")]
     if status == VisitStatus.VISITED:
         try:
             cleaned = clean_answers(answers)
