@@ -58,6 +58,9 @@ from samen.ondersteunen.workflow import (
 from samen.samenwerken.models import Zorgnetwerk
 
 SEED = 2026
+DESCRIPTIONS = ("Mevrouw komt de deur bijna niet meer uit", "Meneer zit sinds de dood van zijn vrouw veel alleen",
+                "Buurvrouw zegt dat ze niemand meer spreekt", "Komt niet meer naar de koffieochtend",
+                "Vertelde bij de kassa dat hij zich eenzaam voelt")
 NETWORK = "Zorgnetwerk Noord-Oost"
 # The closed referrals of the past: (activity index, how many, share still going after 6 weeks).
 EVIDENCE = ((0, 56, 0.7), (1, 52, 0.55), (2, 9, 0.6), (3, 4, 0.5))
@@ -234,7 +237,8 @@ def _signals(gemeente: Gemeente, builder: _Builder) -> list:
             submission = submit_signal(
                 gemeente, channel=channels[(i + j) % len(channels)],
                 data={"postcode": pc.postcode, "house_number": pc.number_from, "observations": ["weinig_bezoek"],
-                      "description": "Mevrouw komt de deur bijna niet meer uit.", "age_group": "75+"},
+                      "description": f"{DESCRIPTIONS[(i + j) % len(DESCRIPTIONS)]} ({wijk.code}, {j + 1})",
+                      "age_group": "75+"},
                 idempotency=("demo-ondersteunen", f"{wijk.code}-{j}"))
             signals.append(submission.signal)
     visit = Signal.objects.filter(gemeente=gemeente, channel="home_visit", status="new").order_by("pk").first()

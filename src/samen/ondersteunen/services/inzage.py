@@ -132,9 +132,12 @@ def _trajectory(t: Trajectory) -> dict:
 
 def export(user, pk, *, route: str) -> tuple[Resident, dict]:
     """Collect and log (export, purpose inzageverzoek)."""
+    from samen.vinden.models import Signal
+
     resident, data = collect(user, pk)
-    accesslog.record(actor=user, action=AccessAction.EXPORT, records=[resident], purpose=Purpose.INZAGEVERZOEK,
-                     route=route)
+    signals = list(Signal.objects.filter(resident=resident))
+    accesslog.record(actor=user, action=AccessAction.EXPORT, records=[resident, *signals],
+                     purpose=Purpose.INZAGEVERZOEK, route=route)
     return resident, data
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from samen.core import policy, tabular
-from samen.core.models import Resident
+from samen.core import accesslog, policy, tabular
+from samen.core.models import AccessAction, Purpose, Resident
 from samen.core.views.mixins import PolicyMixin
 from samen.ondersteunen.models import CaseAction, CaseDiscussion, Trajectory
 from samen.ondersteunen.reports_forms import AdviceForm, CaseItemForm, OutcomesFilterForm
@@ -83,8 +83,12 @@ class CaseAddView(_NetworkMixin, TemplateView):
         return CaseItemForm(data, trajectories=trajectories, initial=initial)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "network": self.network(),
-                "form": kwargs.get("form") or self._form()}
+        form = kwargs.get("form") or self._form()
+        # The list of trajectories names their residents: those shown are logged.
+        shown = [t.resident for t in form.fields["trajectory"].queryset if t.resident_id]
+        accesslog.record(actor=self.request.user, action=AccessAction.VIEW, records=shown,
+                         purpose=Purpose.ONDERSTEUNING, route=self.route_name())
+        return {**super().get_context_data(**kwargs), "network": self.network(), "form": form}
 
     def post(self, request, *args, **kwargs):
         network = self.network()
