@@ -1,23 +1,25 @@
 """Ondersteunen's demo data (``samen demo``), registered in ``parts/reports.py``.
 
 Deterministic (seeded) and idempotent: a second run finds its marker (the casusoverleg agenda) and adds
-nothing. Built after the networks, the catalogue and (when loaded) the 75+ visits:
+nothing. Built after the networks and the catalogue:
 
-* demo signals across the wijken; a few are given to social work through vinden's own triage (so the
-  event path is used when the demo commits), the 75+ visit's signal among them when the visits are loaded;
+* (``samen demo`` only, the extra loader ``ondersteunen.signals``) demo signals across the wijken, each
+  linked to a demo trajectory of its wijk and given to social work through vinden's own triage (so the
+  event path is used when the demo commits), the 75+ visit's signal among them;
 * trajectories in every state, with profiles, measurements, contact attempts, referrals answered and
   unanswered, a maatje (the demo volunteer) and a maatje visit, check-ins that went better and worse;
 * the demo social worker's caseload with a first contact due today, one overdue, a check-in due today;
 * the demo provider's organisation with referrals waiting for an answer;
 * a casusoverleg agenda for Zorgnetwerk Noord-Oost (one item by name with consent, one pseudonymised),
   and a past meeting with advice and action points;
-* about 150 closed trajectories of the past two years with closed referrals to the demo activities: enough
+* about 120 closed trajectories of the past two years with closed referrals to the demo activities: enough
   for two activities that the local evidence shows (at least the gemeente's ``min_cell_size``), too few
   for the others, so there it is suppressed. Three of them closed longer ago than the retention period,
   so the first ``samen jobs run`` anonymises them.
 
-Rows are made directly with the models (in any state), each with its history rows (``TrajectoryEvent``,
-``ReferralEvent``): the demo shows states, it does not replay the work.
+Rows are made directly with the models, each with its history rows (``TrajectoryEvent``, ``ReferralEvent``);
+their states are set by the workflows' own ``apply()`` (as the worker, the volunteer), without the services'
+side effects (no e-mails, no events): the demo shows states, it does not replay the work.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.utils import timezone
 from samen.core.models import Buurt, Gemeente, PostcodeRange, Resident, User, Wijk
 from samen.core.roles import Role
 from samen.kwaliteit.models import Activity
+from samen.ondersteunen import workflow
 from samen.ondersteunen.models import (
     CaseAction,
     CaseDiscussion,
@@ -49,9 +52,9 @@ from samen.ondersteunen.models import (
     TrajectoryEvent,
 )
 from samen.ondersteunen.workflow import (
-    CheckInStatus,
+    CheckInDecision,
     ClosingReason,
-    MaatjeStatus,
+    MaatjeDecision,
     ReferralStatus,
     TrajectoryStatus,
 )
@@ -128,7 +131,7 @@ class _Builder:
                    first_contact_due: datetime.date | None = None, goal: str = "") -> Trajectory:
         worker = worker or self.workers[wijk.pk]
         trajectory = Trajectory.objects.create(
-            gemeente=self.gemeente, resident=resident, signal=signal, worker=worker, wijk=wijk, status=status,
+            gemeente=self.gemeente, resident=resident, signal=signal, worker=worker, wijk=wijk,
             age_group=age_group, channel=channel,
             first_contact_due=first_contact_due or started + datetime.timedelta(7),
             first_contact_at=_at(first_contact) if first_contact else None,
@@ -154,9 +157,12 @@ class _Builder:
             day = min(end, started + datetime.timedelta(days=max(1, (end - started).days * i // (len(path) + 1))))
             reason = {T.HEROPEND: "Check-in: score slechter dan bij de start.", T.AFGEZIEN: "Wil nu geen hulp.",
                       T.AFGESLOTEN: ClosingReason(closing_reason).label if closing_reason else ""}.get(target, "")
+            workflow.TRAJECTORY.apply(trajectory, decisions[target], by=worker, reason=str(reason) or "demo",
+                                      closing_reason=closing_reason)
             self.event(trajectory, day, TrajectoryEvent.Kind.TRANSITION, before, target, decisions[target],
                        reason=str(reason))
             before = target
+        trajectory.save(update_fields=["status"])
         return trajectory
 
     def event(self, trajectory, day, kind, from_status, to_status, decision="", reason="", details=None):
@@ -170,7 +176,7 @@ class _Builder:
                  still_going=None, answer_reason="", end_reason="", with_maatje=False) -> Referral:
         referral = Referral.objects.create(
             gemeente=self.gemeente, trajectory=trajectory, kind=Referral.Kind.ACTIVITY, activity=activity,
-            organisation=activity.organisation, status=status, with_maatje=with_maatje,
+            organisation=activity.organisation, with_maatje=with_maatje,
             created_by=trajectory.worker, note_for_provider="Komt graag eerst kijken; slechthorend.",
             match={"score": 0.8, "fits": ["dichtbij", "gratis"], "misses": []},
             sent_at=_at(created, 12) if status not in (R.VOORGESTELD, R.AKKOORD) else None,
@@ -193,6 +199,8 @@ class _Builder:
         ReferralEvent.objects.filter(pk=event.pk).update(at=_at(created, 10))
         before = R.VOORGESTELD
         for i, target in enumerate(steps):
+            workflow.REFERRAL.apply(referral, decisions[target], by=trajectory.worker,
+                                    reason=answer_reason or end_reason or "demo")
             provider = target in (R.BEVESTIGD, R.AFGEWEZEN)
             event = ReferralEvent.objects.create(
                 referral=referral, by=None if provider else trajectory.worker,
@@ -201,6 +209,7 @@ class _Builder:
                 reason=answer_reason if target == R.AFGEWEZEN else (end_reason if target == R.GESTOPT else ""))
             ReferralEvent.objects.filter(pk=event.pk).update(at=_at(created + datetime.timedelta(i), 13))
             before = target
+        referral.save(update_fields=["status"])
         return referral
 
     def consent(self, resident, trajectory, purpose, given=True, day=None):
@@ -221,19 +230,27 @@ class _Builder:
             updated_by=trajectory.worker)
 
 
-def _signals(gemeente: Gemeente, builder: _Builder) -> list:
-    """Demo signals across the wijken (through vinden's own intake), then a few given to social work through
-    vinden's triage; the 75+ visit's signal when the visits are loaded."""
-    from samen.vinden.models import Signal
+def load_signals(gemeente: Gemeente) -> str | None:
+    """The extra part (``samen demo`` only, after the 75+ visits): demo signals across the wijken through
+    vinden's own intake, each linked to a demo trajectory of its wijk that has none yet, then given to social
+    work through vinden's own triage; the 75+ visit's signal among them. Signals of the same wijk beyond the
+    trajectories get theirs through the ``signal.triaged`` event when the demo commits."""
+    from samen.vinden.models import IdempotencyRecord, Signal
     from samen.vinden.services.signals import submit_signal, triage
 
+    if (not Trajectory.objects.filter(gemeente=gemeente).exists()
+            or IdempotencyRecord.objects.filter(scope="demo-ondersteunen").exists()):
+        return None  # nothing to link to, or loaded already
+    regisseur = User.objects.get(username="regisseur")
+    wijken = list(Wijk.objects.filter(gemeente=gemeente).order_by("code"))
+    sw_wijken = set(User.objects.get(username="sociaalwerker").wijken.values_list("pk", flat=True))
     signals = []
     channels = ["staff", "resident_self", "resident_concern", "volunteer", "staff", "organisation"]
-    for i, wijk in enumerate(builder.wijken):
+    for i, wijk in enumerate(wijken):
         pc = PostcodeRange.objects.filter(buurt__wijk=wijk).order_by("postcode").first()
         if pc is None:
             continue
-        for j in range(2 if wijk.pk in {w.pk for w in builder.sw.wijken.all()} else 1):
+        for j in range(3 if wijk.pk in sw_wijken else 1):
             submission = submit_signal(
                 gemeente, channel=channels[(i + j) % len(channels)],
                 data={"postcode": pc.postcode, "house_number": pc.number_from, "observations": ["weinig_bezoek"],
@@ -244,17 +261,26 @@ def _signals(gemeente: Gemeente, builder: _Builder) -> list:
     visit = Signal.objects.filter(gemeente=gemeente, channel="home_visit", status="new").order_by("pk").first()
     if visit is not None:
         signals.insert(0, visit)
-    given = []
+    linked = given = 0
     for signal in signals:
         if signal.status != "new" or signal.wijk_id is None:
-            if signal.status == "assigned":
-                given.append(signal)
             continue
-        triage(builder.regisseur, signal.pk, "social_work", assign_to=builder.workers[signal.wijk_id],
-               reason="Demo: sociaal werk pakt het op.")
-        signal.refresh_from_db()
-        given.append(signal)
-    return given
+        trajectory = (Trajectory.objects.filter(gemeente=gemeente, wijk_id=signal.wijk_id, signal__isnull=True,
+                                                closed_at__isnull=True, resident__isnull=False)
+                      .exclude(status=T.AFGESLOTEN).select_related("worker").order_by("pk").first())
+        worker = trajectory.worker if trajectory is not None else None
+        if worker is None:
+            worker = User.objects.filter(gemeente=gemeente, role=Role.SOCIAAL_WERKER,
+                                         wijken=signal.wijk_id).order_by("pk").first()
+        if worker is None:
+            continue
+        if trajectory is not None:
+            Signal.objects.filter(pk=signal.pk).update(resident=trajectory.resident)
+            Trajectory.objects.filter(pk=trajectory.pk).update(signal=signal, channel=signal.channel)
+            linked += 1
+        triage(regisseur, signal.pk, "social_work", assign_to=worker, reason="Demo: sociaal werk pakt het op.")
+        given += 1
+    return f"Ondersteunen: {given} demo signals given to social work, {linked} linked to a trajectory."
 
 
 def load(gemeente: Gemeente, today: datetime.date | None = None) -> str | None:
@@ -274,34 +300,20 @@ def load(gemeente: Gemeente, today: datetime.date | None = None) -> str | None:
         own = [activities[0]]
     noord_oost = next(w for w in b.wijken if w.code == "WK040207")
 
-    # --- the current caseload, from the signals triage gave to social work ----------------------------------
-    from samen.vinden.models import Signal
-
+    # --- the current caseload (the extra loader gives them the demo signals triage gave to social work) -----
     states = [T.AANGEMELD, T.AANGEMELD, T.IN_CONTACT, T.PLAN, T.DOORVERWEZEN, T.NAZORG, T.HEROPEND,
               T.NIET_BEREIKT, T.AFGEZIEN, T.AFGESLOTEN]
     made: dict[str, list[Trajectory]] = {}
-    signals = _signals(gemeente, b)
-    own_signals = [s for s in signals if s.wijk_id == noord_oost.pk]
-    other_signals = [s for s in signals if s.wijk_id != noord_oost.pk]
     for i, state in enumerate(states + [T.IN_CONTACT, T.DOORVERWEZEN, T.NAZORG] * 2):
-        pool = own_signals if i < 10 else other_signals
-        signal = pool.pop(0) if pool and state not in (T.AFGESLOTEN,) else None
-        wijk = signal.wijk if signal is not None else b.wijken[i % len(b.wijken)]
-        if i < 10:  # the demo social worker's own caseload in Noord-Oost
-            wijk = noord_oost
-        resident = (signal.resident if signal is not None and signal.resident_id else None) or \
-            b.resident(wijk, 1936 + i * 3)
-        if signal is not None and signal.resident_id is None:
-            Signal.objects.filter(pk=signal.pk).update(resident=resident)
+        signal = None
+        wijk = noord_oost if i < 10 else b.wijken[i % len(b.wijken)]  # the demo social worker's own caseload
+        resident = b.resident(wijk, 1936 + i * 3)
         started = today - datetime.timedelta(days={T.AANGEMELD: 6, T.IN_CONTACT: 20, T.PLAN: 30}.get(state, 70))
         due = today if i == 0 else (today - datetime.timedelta(days=3) if i == 1 else started + datetime.timedelta(7))
         contacted = None if state in (T.AANGEMELD, T.NIET_BEREIKT) else started + datetime.timedelta(3)
-        existing = Trajectory.objects.filter(signal=signal).first() if signal is not None else None
-        if existing is not None:
-            existing.delete()  # made by an event on an earlier run: rebuilt in the state the demo shows
         trajectory = b.trajectory(
             status=state, wijk=wijk, started=started, resident=resident, signal=signal,
-            worker=b.sw if i < 10 else None, channel=getattr(signal, "channel", "staff") or "staff",
+            worker=b.sw if i < 10 else None, channel="staff",
             first_contact=contacted, first_contact_due=due,
             closing_reason=ClosingReason.DOEL_BEREIKT if state == T.AFGESLOTEN else "",
             closed=today - datetime.timedelta(days=2) if state == T.AFGESLOTEN else None,
@@ -332,12 +344,13 @@ def load(gemeente: Gemeente, today: datetime.date | None = None) -> str | None:
                     checkin = CheckIn.objects.create(
                         trajectory=trajectory, referral=referral, offset_days=offset,
                         due_on=first + datetime.timedelta(days=offset),
-                        status=CheckInStatus.GEDAAN if done or state == T.HEROPEND else CheckInStatus.GEPLAND,
                         attempts=1 if done else 0, by=trajectory.worker if done else None,
                         done_at=_at(first + datetime.timedelta(days=offset)) if done or state == T.HEROPEND else None,
                         still_going="yes" if done else ("no" if state == T.HEROPEND else ""),
                         how_is_it=4 if done else (2 if state == T.HEROPEND else None))
-                    if checkin.status == CheckInStatus.GEDAAN:
+                    if done or state == T.HEROPEND:
+                        workflow.CHECKIN.apply(checkin, CheckInDecision.RECORD, by=trajectory.worker)
+                        checkin.save(update_fields=["status"])
                         worse = state == T.HEROPEND and offset == 42
                         measurement = _measure(trajectory, checkin.due_on, 6 if worse else 2,
                                                Measurement.Moment.CHECKIN, trajectory.worker)
@@ -355,9 +368,11 @@ def load(gemeente: Gemeente, today: datetime.date | None = None) -> str | None:
     with_maatje = Referral.objects.filter(trajectory__in=made[T.DOORVERWEZEN], with_maatje=True).first()
     if with_maatje is not None:
         b.consent(with_maatje.trajectory.resident, with_maatje.trajectory, "maatje")
-        MaatjeVisit.objects.create(referral=with_maatje, volunteer=vrijwilliger, status=MaatjeStatus.TOEGEZEGD,
-                                   meet_at=_at(today + datetime.timedelta(days=3), 10),
-                                   meet_place="Bij de ingang van het buurthuis")
+        visit = MaatjeVisit.objects.create(referral=with_maatje, volunteer=vrijwilliger,
+                                           meet_at=_at(today + datetime.timedelta(days=3), 10),
+                                           meet_place="Bij de ingang van het buurthuis")
+        workflow.MAATJE.apply(visit, MaatjeDecision.ACCEPT, by=vrijwilliger)
+        visit.save(update_fields=["status"])
 
     # --- the casusoverleg -------------------------------------------------------------------------------
     meeting = today + datetime.timedelta(days=7)

@@ -16,8 +16,16 @@ def _load_demo(gemeente):
     return load(gemeente)
 
 
-# After the networks, the catalogue and (with ``samen demo``) the 75+ visits, whose signal it uses.
-registry.demo_loader("ondersteunen", _load_demo, after=("samenwerken", "kwaliteit.catalogue", "vinden.visits"))
+def _load_demo_signals(gemeente):
+    from samen.ondersteunen.demo import load_signals
+
+    return load_signals(gemeente)
+
+
+# After the networks and the catalogue; the demo signals (``samen demo`` only) after the 75+ visits, whose
+# signal they use, and after the trajectories they are linked to.
+registry.demo_loader("ondersteunen", _load_demo, after=("samenwerken", "kwaliteit.catalogue"))
+registry.demo_loader("ondersteunen.signals", _load_demo_signals, after=("ondersteunen", "vinden.visits"), extra=True)
 
 
 registry.url_include("ondersteunen_rapportage", "ondersteunen/", "samen.ondersteunen.urls.reports", order=53)

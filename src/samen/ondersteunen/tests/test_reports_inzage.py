@@ -17,8 +17,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def resident(hilversum):
+    """A demo resident with a trajectory (profile, measurements, referrals) and the signal it came from."""
+    from samen.vinden.models import Signal
+    from samen.vinden.services.signals import submit_signal
+
     trajectory = (Trajectory.objects.filter(gemeente=hilversum, resident__isnull=False, profile__isnull=False,
-                                            signal__isnull=False).order_by("pk").first())
+                                            referrals__isnull=False).order_by("pk").first())
+    signal = submit_signal(hilversum, channel="staff", data={
+        "postcode": "1211BJ", "house_number": 7, "description": "Zit elke dag alleen achter het raam"}).signal
+    Signal.objects.filter(pk=signal.pk).update(resident=trajectory.resident)
+    Trajectory.objects.filter(pk=trajectory.pk).update(signal=signal)
     return trajectory.resident
 
 
