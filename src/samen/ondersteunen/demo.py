@@ -61,6 +61,11 @@ from samen.ondersteunen.workflow import (
 from samen.samenwerken.models import Zorgnetwerk
 
 SEED = 2026
+FIRST_NAMES = ("Annie", "Bep", "Cor", "Dini", "Els", "Fenna", "Gerrit", "Hanneke", "Ina", "Joop", "Kees", "Lies",
+               "Mien", "Nel", "Otto", "Piet", "Riek", "Sjaak", "Truus", "Wim", "Ans", "Bram", "Corrie", "Dirk", "Eef",
+               "Frits")
+LAST_NAMES = ("Verbeek", "Zwart", "Groenewegen", "Hoogland", "Brinkman", "Oosterhuis", "Kramer", "Wolters",
+              "Schipper", "Veldkamp", "Dijkstra", "Evers", "Lammers", "Timmer", "Roelofs")
 DESCRIPTIONS = ("Mevrouw komt de deur bijna niet meer uit", "Meneer zit sinds de dood van zijn vrouw veel alleen",
                 "Buurvrouw zegt dat ze niemand meer spreekt", "Komt niet meer naar de koffieochtend",
                 "Vertelde bij de kassa dat hij zich eenzaam voelt")
@@ -116,11 +121,10 @@ class _Builder:
         self.n_residents += 1
         buurt = Buurt.objects.filter(wijk=wijk).order_by("code")[self.n_residents % max(1, wijk.buurten.count())]
         pc = PostcodeRange.objects.filter(buurt=buurt).order_by("postcode").first()
-        first = self.rng.choice(["Mevrouw", "De heer"])
-        last = self.rng.choice(["Bos", "Visser", "Mulder", "Bakker", "Jansen", "Hendriks", "Dekker", "Peters",
-                                "Kok", "Brouwer", "Willems", "Smits", "Vermeer", "Post", "Hoekstra"])
+        # Unique, and unlike the other demo residents' names (a name is never part of another one).
+        name = f"{FIRST_NAMES[self.n_residents % 26]} {LAST_NAMES[(self.n_residents // 26) % len(LAST_NAMES)]}"
         return Resident.objects.create(
-            gemeente=self.gemeente, name=f"{first} {chr(65 + self.n_residents % 26)}. {last}", buurt=buurt,
+            gemeente=self.gemeente, name=name, buurt=buurt,
             postcode=pc.postcode if pc else "", house_number=(pc.number_from if pc else None) or None,
             birth_year=birth_year, phone=f"035-6{self.n_residents:06d}")
 
