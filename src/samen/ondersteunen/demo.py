@@ -413,7 +413,7 @@ def load(gemeente: Gemeente, today: datetime.date | None = None) -> str | None:
             started = today - datetime.timedelta(days=60 + (count * 37) % 600)
             old = count <= 3  # closed longer ago than the retention period
             if old:
-                started = today - datetime.timedelta(days=365 * 2 + 120)
+                started = today - datetime.timedelta(days=1000)  # closed 800 days (26 months) ago
             closed = started + datetime.timedelta(days=200)
             going = k < round(n * keep)
             reason = ClosingReason.DOEL_BEREIKT if going else b.rng.choice(
