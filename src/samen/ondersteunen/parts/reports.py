@@ -1,3 +1,89 @@
-"""ondersteunen's registrations for this part (imported from ondersteunen.blocks)."""
+"""ondersteunen's registrations for this part (imported from ondersteunen.blocks): the casusoverleg, the
+outcomes and local evidence, retention and inzage. Demo data of all of ondersteunen is loaded from here."""
 
 from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from samen.core import jobs, registry
+
+
+def _load_demo(gemeente):
+    from samen.ondersteunen.demo import load
+
+    return load(gemeente)
+
+
+def _load_demo_signals(gemeente):
+    from samen.ondersteunen.demo import load_signals
+
+    return load_signals(gemeente)
+
+
+# After the networks and the catalogue; the demo signals (``samen demo`` only) after the 75+ visits, whose
+# signal they use, and after the trajectories they are linked to.
+registry.demo_loader("ondersteunen", _load_demo, after=("samenwerken", "kwaliteit.catalogue"))
+registry.demo_loader("ondersteunen.signals", _load_demo_signals, after=("ondersteunen", "vinden.visits"), extra=True)
+
+
+registry.url_include("ondersteunen_rapportage", "ondersteunen/", "samen.ondersteunen.urls.reports", order=53)
+
+registry.menu_entry("ondersteunen", "ondersteunen_rapportage:casus_index", _("Casusoverleg"), "casus.view")
+registry.menu_entry("ondersteunen", "ondersteunen_rapportage:outcomes", _("Uitkomsten en lokaal bewijs"),
+                    "trajectory.stats")
+
+
+def _due_actions_panel(user):
+    from django.utils import timezone
+
+    from samen.ondersteunen.services import casus
+
+    actions = list(casus.due_actions(user))
+    return {"actions": actions, "today": timezone.localdate()} if actions else None
+
+
+# Action points from a casusoverleg show on their owner's home page (a partner's too).
+registry.home_panel("ondersteunen.case_actions", "ondersteunen/reports/panels/case_actions.html",
+                    _due_actions_panel, order=35)
+
+
+def _inzage_section(user, resident):
+    return {"resident": resident}
+
+
+# Inzage (JSON, PDF) and erasure on the resident's page, for the regisseur.
+registry.record_section("core.resident", "ondersteunen.inzage", "ondersteunen/reports/_inzage_section.html",
+                        _inzage_section, "trajectory.inzage", order=90)
+
+
+def _retention():
+    from samen.ondersteunen.services import retention
+
+    return retention.run()
+
+
+jobs.register("ondersteunen_retention", _retention, daily_at="02:30", lease=dt.timedelta(hours=2),
+              help="Anonymise trajectories closed longer ago than the retention period (counts only).")
+
+
+def _a_case_discussion(gemeente):
+    from samen.ondersteunen.models import CaseDiscussion
+
+    return CaseDiscussion.objects.filter(gemeente=gemeente, network__name="Zorgnetwerk Noord-Oost",
+                                         advice="").order_by("meeting_date", "pk").first().pk
+
+
+def _a_case_action(gemeente):
+    from samen.ondersteunen.models import CaseAction
+
+    return CaseAction.objects.filter(discussion__gemeente=gemeente, owner__username="partner",
+                                     done_at__isnull=True).order_by("pk").first().pk
+
+
+registry.matrix_sample("casediscussion", _a_case_discussion)
+registry.matrix_sample("caseaction", _a_case_action)
+
+# The casusoverleg listens to consent.changed (a withdrawn "discuss by name" makes coming items pseudonymous).
+from samen.ondersteunen.services import casus as _casus  # noqa: E402,F401
