@@ -187,9 +187,12 @@ def _networks(gemeente, orgs):
     Meeting.objects.create(network=group, date=today + datetime.timedelta(days=60), place="Raadhuis Hilversum",
                            agenda="1. Terugblik Week tegen Eenzaamheid\n2. Prioriteiten volgend jaar")
     noord_oost = Zorgnetwerk.objects.get(gemeente=gemeente, wijk=Wijk.objects.get(code="WK040207"))
-    wijk_meeting = Meeting.objects.create(network=noord_oost, date=today - datetime.timedelta(days=10),
+    # The dates the casusoverleg of the demo (ondersteunen) uses: one past meeting and the next one.
+    wijk_meeting = Meeting.objects.create(network=noord_oost, date=today - datetime.timedelta(days=14),
                                           place="Wijkcentrum Noord-Oost", agenda="1. Casusoverleg\n2. Signalen",
                                           minutes="Signalen uit de wijk besproken.")
+    Meeting.objects.create(network=noord_oost, date=today + datetime.timedelta(days=7), place="Wijkcentrum Noord-Oost",
+                           agenda="1. Casusoverleg\n2. Signalen uit de wijk")
     partner = User.objects.get(username="partner")
     ActionPoint.objects.create(meeting=wijk_meeting, title="Contact opnemen met de huisartsen over de route",
                                owner=partner, due_on=today + datetime.timedelta(days=7))

@@ -87,3 +87,57 @@ registry.matrix_sample("caseaction", _a_case_action)
 
 # The casusoverleg listens to consent.changed (a withdrawn "discuss by name" makes coming items pseudonymous).
 from samen.ondersteunen.services import casus as _casus  # noqa: E402,F401
+
+# --- the glue with the other parts and with samenwerken ---------------------------------------------------------
+
+def _trajectory_casus(user, trajectory):
+    """On the trajectory page: each time it was on a network's agenda, with advice and actions."""
+    from samen.ondersteunen.services import casus
+
+    items = casus.timeline(trajectory)
+    return {"items": items} if items else None
+
+
+registry.record_section("ondersteunen.trajectory", "ondersteunen.casus",
+                        "ondersteunen/reports/sections/trajectory.html", _trajectory_casus, "casus.view", order=40)
+
+
+def _meeting_casus(meeting, user):
+    """On samenwerken's meeting page: the casusoverleg items of this network's meeting (pseudonymised)."""
+    from samen.ondersteunen.services import casus
+
+    return casus.meeting_context(meeting.network, meeting.date, user)
+
+
+registry.meeting_section("ondersteunen.casus", "ondersteunen/reports/sections/meeting.html", _meeting_casus,
+                         "casus.view", order=20)
+
+
+def _council_section(gemeente, year, user):
+    """For the council's progress report (samenwerken): the year's outcomes of ondersteunen, suppressed."""
+    from django.utils import timezone
+
+    from samen.ondersteunen.services import outcomes
+
+    data = outcomes.summary(gemeente, year)
+    today = timezone.localdate().isoformat()
+    source = "Samen, ondersteunen"
+
+    def share(value):
+        return None if value is None else f"{value:.0%}"
+
+    figures = [
+        {"label": str(_("Trajecten gestart")), "value": data["trajectories"], "unit": "", "source": source,
+         "date": today},
+        {"label": str(_("Eerste contact, mediaan (werkdagen)")), "value": data["first_contact_median_working_days"],
+         "unit": "", "source": source, "date": today},
+        {"label": str(_("Komt na 6 weken nog bij de activiteit")), "value": share(data["still_going_6w"]),
+         "unit": "", "source": source, "date": today},
+        {"label": str(_("Eenzaamheidsscore gedaald na 3 maanden")), "value": share(data["score_down_3m"]),
+         "unit": "", "source": source, "date": today},
+    ]
+    return {"figures": figures, "note": " ".join([str(data["note"]), *map(str, data["sources"])])}
+
+
+registry.report_section("ondersteunen.outcomes", _("Ondersteunen: trajecten en verwijzingen"), "ondersteunen",
+                        _council_section, order=40)
