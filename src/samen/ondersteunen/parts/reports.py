@@ -141,3 +141,33 @@ def _council_section(gemeente, year, user):
 
 registry.report_section("ondersteunen.outcomes", _("Ondersteunen: trajecten en verwijzingen"), "ondersteunen",
                         _council_section, order=40)
+
+
+def _support_indicators(gemeente):
+    return [("still_going", _("aandeel inwoners dat na 6 weken nog naar de activiteit gaat")),
+            ("down_3m", _("aandeel inwoners met een lagere eenzaamheidsscore na 3 maanden"))]
+
+
+def _support_value(gemeente, code, user, wijk=None):
+    """An action on the agenda can be linked to these (samenwerken computes its progress from them)."""
+    from django.utils import timezone
+
+    from samen.core import policy
+    from samen.core.models import Wijk
+    from samen.ondersteunen.services import outcomes
+
+    if not policy.can(user, "trajectory.stats"):
+        return None
+    area = Wijk.objects.filter(gemeente=gemeente, code=wijk).first() if wijk else None
+    if code not in ("still_going", "down_3m"):
+        return None
+    rows, total = outcomes.compute(gemeente, wijk=area)["shares"][code]
+    row = total if area is None else next((r for r in rows if r["wijk_id"] == area.pk), None)
+    share = row["share"] if row else None  # suppressed below the small-cell rule: no value
+    if share is None:
+        return None
+    return {"value": share, "low": None, "high": None, "year": timezone.localdate().year,
+            "source": "Samen, ondersteunen", "date": timezone.localdate().isoformat()}
+
+
+registry.indicator_source("ondersteunen.outcomes", _("Ondersteunen"), _support_indicators, _support_value)

@@ -50,3 +50,11 @@ def test_a_meeting_without_casusoverleg_shows_no_section(client_as, hilversum):
                                      place="Elders")
     body = client_as("regisseur").get(reverse("samenwerken:sw_meeting_detail", args=[meeting.pk])).content.decode()
     assert "Naar de agenda van het casusoverleg" not in body
+
+
+def test_the_agenda_can_follow_the_support_outcomes(hilversum, demo_user):
+    source = registry.indicator_sources["ondersteunen.outcomes"]
+    assert [code for code, _label in source.list_fn(hilversum)] == ["still_going", "down_3m"]
+    value = source.value_fn(hilversum, "still_going", demo_user("beleidsadviseur"))
+    assert value is None or 0 <= value["value"] <= 1
+    assert source.value_fn(hilversum, "still_going", demo_user("vrijwilliger")) is None
