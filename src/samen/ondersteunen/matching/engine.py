@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from samen.kwaliteit.vocabulary import (
@@ -40,6 +43,37 @@ from samen.kwaliteit.vocabulary import (
     TargetGroup,
 )
 from samen.ondersteunen.matching_weights import DEFAULT_WEIGHTS, FACTORS
+
+# --- translations, remembered per language while ranking ----------------------------------------------------
+# Explaining 50 suggestions asks gettext for about 600 sentences and labels; each lookup walks Django's
+# thread-local translation machinery. Inside rank() the language cannot change, so each message is translated
+# once per language per process.
+_local = threading.local()
+_words: dict[tuple[str, object], str] = {}
+
+
+def _(message: str) -> str:
+    language = getattr(_local, "language", None)
+    if language is None:
+        return _gettext(message)
+    key = (language, message)
+    found = _words.get(key)
+    if found is None:
+        found = _words[key] = _gettext(message)
+    return found
+
+
+def _s(label) -> str:
+    """str() of a lazy label (a vocabulary's), remembered per language while ranking."""
+    language = getattr(_local, "language", None)
+    if language is None:
+        return str(label)
+    key = (language, id(label))
+    found = _words.get(key)
+    if found is None:
+        found = _words[key] = str(label)
+    return found
+
 
 # --- vocabularies as bits ---------------------------------------------------------------------------------
 INTEREST_BITS = {code: 1 << bit for bit, code in enumerate(Interest.values)}
@@ -84,6 +118,8 @@ AGE_GROUPS = {  # target groups an age decides: (from, to) inclusive
     TargetGroup.SENIORS_65.value: (65, 200),
     TargetGroup.SENIORS_75.value: (75, 200),
 }
+KIND_ADJECTIVE = {LonelinessKind.SOCIAL.value: _lazy("sociale"), LonelinessKind.EMOTIONAL.value: _lazy("emotionele"),
+                  LonelinessKind.EXISTENTIAL.value: _lazy("existentiële")}
 NEUTRAL = 0.5  # a factor that says nothing either way (unknown age, no evidence, capacity not given)
 KM_SCALE = 5.0  # beyond this distance a place counts as far (half of it with a mobility barrier)
 
@@ -501,6 +537,15 @@ def rank(columns: Columns, need: Need, *, weights: Mapping | None = None, live: 
          min_cell: int = 10, filters: Filters | None = None, limit: int | None = 50,
          fresh_since: float | None = None) -> Result:
     """The ranked suggestions for one resident; ``limit`` of them explained (None: all)."""
+    _local.language = get_language() or ""
+    try:
+        return _rank(columns, need, weights=weights, live=live, min_cell=min_cell, filters=filters, limit=limit,
+                     fresh_since=fresh_since)
+    finally:
+        _local.language = None
+
+
+def _rank(columns, need, *, weights, live, min_cell, filters, limit, fresh_since) -> Result:
     weights = weights_from(weights)
     live = live or Live()
     filters = filters or Filters()
@@ -586,7 +631,7 @@ def _order(columns, score, rows, kinds, interventions, limit) -> list[int]:
 
 # --- explanation ------------------------------------------------------------------------------------------
 def _slot_label(day: int, part: str) -> str:
-    return f"{WEEKDAYS[day]}{PartOfDay(part).label}"
+    return f"{_s(WEEKDAYS[day])}{_s(PartOfDay(part).label)}"
 
 
 def _slots_label(slots) -> str:
@@ -625,7 +670,7 @@ def _suggestion(columns, row, kind, intervention_id, score, values, extra, need,
         else:
             days = {d for d, _p in c.slots}
             if len(days) == 1 and len(c.slots) > 1:
-                misses.append(_("alleen op %(day)s") % {"day": WEEKDAYS[next(iter(days))]})
+                misses.append(_("alleen op %(day)s") % {"day": _s(WEEKDAYS[next(iter(days))])})
             else:
                 misses.append(_("alleen op %(when)s") % {"when": _slots_label(c.slots)})
     elif c.slots:
@@ -673,24 +718,24 @@ def _suggestion(columns, row, kind, intervention_id, score, values, extra, need,
     # interests
     shared = sorted(c.interests & need.effective_interests)
     if shared:
-        fits.append(_("houdt van %(what)s") % {"what": ", ".join(str(Interest(code).label) for code in shared)})
+        fits.append(_("houdt van %(what)s") % {"what": ", ".join(_s(Interest(code).label) for code in shared)})
 
     # target group and age
     if v["target_group"] == 1.0 and c.target_groups:
-        fitting = [str(TargetGroup(g).label) for g in sorted(c.target_groups) if g in TargetGroup.values
+        fitting = [_s(TargetGroup(g).label) for g in sorted(c.target_groups) if g in TargetGroup.values
                    and g in AGE_GROUPS and AGE_GROUPS[g][0] <= (need.age or -1) <= AGE_GROUPS[g][1]]
         if fitting:
             fits.append(_("voor %(group)s") % {"group": fitting[0]})
     elif v["target_group"] == 0.0:
-        groups = ", ".join(str(TargetGroup(g).label) for g in sorted(c.target_groups) if g in TargetGroup.values)
+        groups = ", ".join(_s(TargetGroup(g).label) for g in sorted(c.target_groups) if g in TargetGroup.values)
         misses.append(_("bedoeld voor %(group)s") % {"group": groups})
 
     # kind of loneliness
     if need.loneliness_kinds and c.loneliness_kinds:
         common = sorted(c.loneliness_kinds & need.loneliness_kinds)
         if common:
-            fits.append(_("helpt bij %(kind)s eenzaamheid") % {
-                "kind": " en ".join(str(LonelinessKind(k).label).split(":")[0] for k in common)})
+            fits.append(_("helpt bij %(kind)s eenzaamheid") % {"kind": " en ".join(_s(KIND_ADJECTIVE[k])
+                                                                                   for k in common)})
         else:
             misses.append(_("gericht op een andere soort eenzaamheid"))
 
@@ -703,7 +748,7 @@ def _suggestion(columns, row, kind, intervention_id, score, values, extra, need,
         else sorted(c.interventions, key=lambda r: -RECOGNITION_VALUE.get(r.recognition, 0.0))[:1]
     for ref in chosen:
         if ref.recognition != Recognition.NOT_ASSESSED:
-            fits.append(_("%(name)s: %(level)s") % {"name": ref.name, "level": Recognition(ref.recognition).label})
+            fits.append(_("%(name)s: %(level)s") % {"name": ref.name, "level": _s(Recognition(ref.recognition).label)})
 
     # places left
     left = int(extra["left"][row])
