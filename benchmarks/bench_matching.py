@@ -239,12 +239,13 @@ def run(vendor: str, a) -> dict:
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
     samen = str(Path(sys.executable).with_name("samen"))
     try:
-        subprocess.run([samen, "migrate", "-v0"], env=env, check=True, timeout=900)
+        subprocess.run([samen, "migrate", "-v0"], env=env, check=True, timeout=900)  # noqa: S603 -- our own CLI
         me = [sys.executable, __file__]
-        made = json.loads(subprocess.run([*me, "--populate", str(a.activities), str(a.volunteering)], env=env,
-                                         check=True, timeout=1800, stdout=subprocess.PIPE, text=True).stdout)
-        got = json.loads(subprocess.run([*me, "--measure", str(a.runs)], env=env, check=True, timeout=1800,
-                                        capture_output=True, text=True).stdout)
+        populate_cmd = [*me, "--populate", str(a.activities), str(a.volunteering)]
+        made = json.loads(subprocess.run(populate_cmd, env=env, check=True, timeout=1800,  # noqa: S603 -- this script
+                                         stdout=subprocess.PIPE, text=True).stdout)
+        got = json.loads(subprocess.run([*me, "--measure", str(a.runs)], env=env, check=True,  # noqa: S603
+                                        timeout=1800, stdout=subprocess.PIPE, text=True).stdout)
         return {**got, "made": made}
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

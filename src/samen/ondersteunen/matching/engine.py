@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
 from samen.kwaliteit.vocabulary import (
     WEEKDAYS,

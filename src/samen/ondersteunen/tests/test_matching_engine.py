@@ -150,8 +150,8 @@ def test_evidence_below_the_cell_size_never_shows_and_does_not_change_the_rank(r
             assert suggestion.evidence.went is None and suggestion.evidence.still is None
             assert not any(ch.isdigit() for ch in suggestion.evidence.sentence)
     scored = {(s.kind, s.id): s.score for s in result.suggestions}
-    for s in without.suggestions:
-        if s.activity_id in small:
+    for s in without.suggestions:  # an intervention follows its best activity, which other evidence may change
+        if s.activity_id in small and s.kind != "intervention":
             assert scored[(s.kind, s.id)] == pytest.approx(s.score)
 
 
