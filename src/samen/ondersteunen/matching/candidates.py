@@ -5,8 +5,9 @@ approved, not withdrawn, not over), with their planned weekdays, place, organise
 change a few times a day and are read for every match, so each server process keeps them as numpy
 columns (``engine.Columns``), valid for one catalogue token (``kwaliteit.changes``: database triggers change
 it on every write to activities, planned dates, places and organisations) plus core's cache version
-``matching.catalogue`` (bumped by this part when interventions change, which the triggers do not watch)
-and one day. The freshness limit (hidden when not confirmed for the gemeente's months) moves with the
+``matching.catalogue`` (``catalogue_changed()``, for writes the triggers do not see), the last change of the
+gemeente's interventions (their recognition; the triggers do not watch that table) and one day. The
+freshness limit (hidden when not confirmed for the gemeente's months) moves with the
 clock and is applied per match, the same definition as ``public_activities``.
 
 What changes with every referral (places taken, the local evidence) is not cached: one grouped query per
@@ -19,13 +20,13 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from samen.core import cacheversion
 from samen.core.models import Gemeente, Wijk
 from samen.kwaliteit import changes, geometry
-from samen.kwaliteit.models import Activity, Occurrence
+from samen.kwaliteit.models import Activity, Intervention, Occurrence
 from samen.kwaliteit.services.catalogue import hidden_before, running_activities
 from samen.ondersteunen.matching import engine
 from samen.ondersteunen.workflow import ReferralStatus
@@ -107,7 +108,9 @@ def _key(gemeente, today) -> tuple | None:
     token = changes.token()
     if token is None:
         return None
-    return (token, cacheversion.token(CACHE_NAME), today)
+    # Interventions are not watched by the triggers: their last change (a recognition level) is in the key.
+    changed = Intervention.objects.filter(gemeente=gemeente).aggregate(at=Max("updated_at"))["at"]
+    return (token, cacheversion.token(CACHE_NAME), today, changed)
 
 
 def catalogue(gemeente: Gemeente, today: dt.date | None = None) -> Catalogue:

@@ -156,3 +156,16 @@ def test_the_api_path_is_in_the_openapi_schema(world):
     assert operation["operationId"] == "trajectory_matches"
     assert {p["name"] for p in operation["parameters"]} >= {"id", "interesse", "wijk", "dag", "dagdeel", "gratis",
                                                             "rolstoel", "soort", "limit"}
+
+
+def test_a_changed_recognition_is_seen_at_the_next_match(world):
+    method = InterventionFactory(gemeente=world["gemeente"], name="Grip & Glans", recognition="described")
+    world["fits"].interventions.add(method)
+    candidates.catalogue_changed()
+    client = verified_client(world["trajectory"].worker)
+    assert "Grip & Glans: goed beschreven" in api(client, world["trajectory"], soort="intervention").json()[
+        "results"][0]["fits"]
+    method.recognition = "strong"
+    method.save()
+    assert "Grip & Glans: effectief volgens sterke aanwijzingen" in api(
+        client, world["trajectory"], soort="intervention").json()["results"][0]["fits"]
