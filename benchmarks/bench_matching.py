@@ -217,8 +217,9 @@ def measure(runs: int) -> dict:
         return {"median": round(statistics.median(values), 2), "p95": round(_pct(values, 0.95), 2),
                 "max": round(max(values), 2), "n": len(values)}
 
-    return {"vendor": connection.vendor, "version": connection.cursor().connection.server_version
-            if connection.vendor == "postgresql" else __import__("sqlite3").sqlite_version,
+    return {"vendor": connection.vendor, "version": (f"{connection.pg_version // 10000}.{connection.pg_version % 100}"
+                                                 if connection.vendor == "postgresql"
+                                                 else __import__("sqlite3").sqlite_version),
             "candidates": catalogue.columns.size, "suggested": result.total, "excluded": result.excluded,
             "floor": stats(floor), "match": stats(match), "rank": stats(rank), "live": stats(live_q),
             "cold": stats(cold_ms), "top": [s.sentence for s in result.suggestions[:2]]}
@@ -334,7 +335,7 @@ def main(argv=None) -> int:
     for vendor in a.db.split(","):
         t = time.perf_counter()
         results.append(run(vendor.strip(), a))
-        print(f"{vendor}: done in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        print(f"{vendor}: done in {time.perf_counter() - t:.0f} s: {json.dumps(results[-1])}", file=sys.stderr)
     text = markdown(results, a)
     print(text)
     if not a.no_append:
