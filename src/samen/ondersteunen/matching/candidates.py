@@ -20,7 +20,8 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from samen.core import cacheversion
@@ -105,12 +106,25 @@ _lock = threading.Lock()
 
 
 def _key(gemeente, today) -> tuple | None:
-    token = changes.token()
+    """What the cached candidates are valid for, read in one query: the catalogue token (None: nothing may be
+    cached), core's cache version of the matching and the last change of the gemeente's interventions (their
+    recognition; the catalogue's triggers do not watch that table)."""
+    from samen.core.models import CacheVersion
+
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT token FROM {changes.TOKEN_TABLE} WHERE id = 1), "  # noqa: S608 -- table names from models
+            f"(SELECT token FROM {CacheVersion._meta.db_table} WHERE name = %s), "
+            f"(SELECT MAX(updated_at) FROM {Intervention._meta.db_table} WHERE gemeente_id = %s)",
+            [CACHE_NAME, gemeente.pk])
+        token, version, changed = cursor.fetchone()
     if token is None:
         return None
-    # Interventions are not watched by the triggers: their last change (a recognition level) is in the key.
-    changed = Intervention.objects.filter(gemeente=gemeente).aggregate(at=Max("updated_at"))["at"]
-    return (token, cacheversion.token(CACHE_NAME), today, changed)
+    if version is None:  # made on first use
+        version = cacheversion.token(CACHE_NAME)
+    return (token, version, today, changed)
 
 
 def catalogue(gemeente: Gemeente, today: dt.date | None = None) -> Catalogue:
