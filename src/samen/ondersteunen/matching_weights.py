@@ -22,3 +22,35 @@ FACTORS = {
 }
 DEFAULT_WEIGHTS = {name: weight for name, (weight, _label) in FACTORS.items()}
 MAX_WEIGHT = 10.0
+
+
+def validate(raw) -> dict[str, float]:
+    """A weights dict from the settings screen or the API, checked: every key a known factor, every value a
+    number from 0 to MAX_WEIGHT. Returns the full dict (missing factors get their default); raises
+    ValidationError naming the factor with a Dutch message."""
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(raw, dict):
+        raise ValidationError({"weights": _("Geef de gewichten als een lijst van factor en gewicht.")})
+    errors = {}
+    out = dict(DEFAULT_WEIGHTS)
+    for name, value in raw.items():
+        if name not in FACTORS:
+            errors[str(name)] = _("Onbekende factor: %(name)s.") % {"name": name}
+            continue
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", "."))
+            except ValueError:
+                errors[name] = _("Het gewicht van '%(factor)s' is geen getal.") % {"factor": FACTORS[name][1]}
+                continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            errors[name] = _("Het gewicht van '%(factor)s' is geen getal.") % {"factor": FACTORS[name][1]}
+        elif not 0 <= value <= MAX_WEIGHT:
+            errors[name] = _("Het gewicht van '%(factor)s' ligt tussen 0 en %(max)s.") % {
+                "factor": FACTORS[name][1], "max": f"{MAX_WEIGHT:g}"}
+        else:
+            out[name] = float(value)
+    if errors:
+        raise ValidationError(errors)
+    return out

@@ -318,6 +318,8 @@ class Profile(models.Model):
     loneliness_kinds = models.JSONField(_("soort eenzaamheid (zoals de sociaal werker die ziet)"), default=list,
                                         blank=True)  # vocabulary.LonelinessKind
     online_ok = models.BooleanField(_("online meedoen kan"), default=False)
+    # A hard need of the matching (part "matching"): with a money barrier, only what is free of charge.
+    free_only = models.BooleanField(_("alleen gratis activiteiten"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     gemeente_path = "trajectory__gemeente"
