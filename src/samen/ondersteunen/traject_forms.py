@@ -112,6 +112,8 @@ class ProfileForm(forms.Form):
     loneliness_kinds = forms.MultipleChoiceField(label=_("Soort eenzaamheid (zoals u die ziet)"), required=False,
                                                  choices=LonelinessKind.choices, widget=forms.CheckboxSelectMultiple)
     online_ok = forms.BooleanField(label=_("Online meedoen kan"), required=False)
+    free_only = forms.BooleanField(label=_("Alleen gratis activiteiten"), required=False,
+                                   help_text=_("Dan stelt de matching niets voor waar de inwoner voor moet betalen."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,12 +130,13 @@ class ProfileForm(forms.Form):
 
     def main_fields(self):
         return [self[name] for name in ("good_at", "enjoys", "would_like_to_give", "wants_to_volunteer",
-                                        "interests", "barriers", "languages", "loneliness_kinds", "online_ok")]
+                                        "interests", "barriers", "languages", "loneliness_kinds", "online_ok",
+                                        "free_only")]
 
     def profile_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in (
             "good_at", "enjoys", "would_like_to_give", "wants_to_volunteer", "interests", "barriers", "languages",
-            "availability", "loneliness_kinds", "online_ok")}
+            "availability", "loneliness_kinds", "online_ok", "free_only")}
         data["health"] = {d: self.cleaned_data[f"health_{d}"] for d in HealthDimension.values
                           if self.cleaned_data.get(f"health_{d}") is not None}
         return data

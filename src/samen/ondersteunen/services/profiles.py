@@ -44,6 +44,7 @@ def _clean(data: dict) -> dict:
     clean["health"] = health
     clean["wants_to_volunteer"] = bool(data.get("wants_to_volunteer"))
     clean["online_ok"] = bool(data.get("online_ok"))
+    clean["free_only"] = bool(data.get("free_only"))  # a hard need of the matching: only free activities
     if errors:
         raise ValidationError(errors)
     return clean

@@ -58,3 +58,30 @@ def test_the_agenda_can_follow_the_support_outcomes(hilversum, demo_user):
     value = source.value_fn(hilversum, "still_going", demo_user("beleidsadviseur"))
     assert value is None or 0 <= value["value"] <= 1
     assert source.value_fn(hilversum, "still_going", demo_user("vrijwilliger")) is None
+
+
+def test_voorstellen_from_the_matches_opens_the_referral_form_with_why(client_as):
+    import json
+    import re
+
+    from samen.ondersteunen.models import Trajectory
+    from samen.ondersteunen.workflow import TrajectoryStatus
+
+    trajectory = Trajectory.objects.filter(status=TrajectoryStatus.PLAN, worker__username="sociaalwerker",
+                                           profile__isnull=False).first()
+    client = client_as("sociaalwerker")
+    page = client.get(reverse("matching:matches", args=[trajectory.pk])).content.decode()
+    form = re.search(r'<form method="get" action="([^"]+)" class="samen-inline-form">(.*?)</form>', page, re.S)
+    assert form and form.group(1) == reverse("verwijzingen:doorverwijzen", args=[trajectory.pk])
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(2)))
+    import html
+
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    shown = client.get(form.group(1), fields).content.decode()
+    assert "Waarom voorgesteld" in shown and f'value="{fields["activiteit"]}" selected' in shown
+    created = client.post(form.group(1), {"kind": fields["soort"], "activity": fields["activiteit"],
+                                          "intervention": fields.get("interventie", ""),
+                                          "organisation": fields["organisatie"], "match": fields["match"]})
+    assert created.status_code == 302
+    referral = Referral.objects.filter(trajectory=trajectory).order_by("-pk").first()
+    assert referral.match == json.loads(fields["match"])

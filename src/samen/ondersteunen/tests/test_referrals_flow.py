@@ -199,7 +199,7 @@ def test_jobs_twice_nudge_and_return_once(setup):
     referral_reminders()
     referral_reminders()
     assert OutboxMessage.objects.filter(kind="referral.nudge", about_id=referral.pk).count() == 1
-    assert OutboxMessage.objects.filter(kind="referral.returned").count() == 0
+    assert OutboxMessage.objects.filter(kind="referral.returned", about_id=referral.pk).count() == 0
     Referral.objects.filter(pk=referral.pk).update(sent_at=timezone.now() - datetime.timedelta(days=20))
     referral_reminders()
     referral_reminders()

@@ -116,7 +116,7 @@ def test_a_worker_elsewhere_may_not_record(trajectory):
         gemeente=trajectory.gemeente)])
     with pytest.raises(type(trajectory).DoesNotExist):
         contacts.record_attempt(stranger, trajectory.pk, method="phone", outcome="reached")
-    assert not ContactAttempt.objects.exists()
+    assert not ContactAttempt.objects.filter(trajectory=trajectory).exists()
 
 
 def test_closing_anders_needs_text_and_reasons_come_from_the_table(trajectory):

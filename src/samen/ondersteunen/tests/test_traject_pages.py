@@ -123,14 +123,14 @@ def test_attempts_and_notes_from_the_page(client, trajectory):
 def test_bad_attempts_from_the_page(client, trajectory, data, message):
     response = client.post(_url("trajectory_attempt", trajectory), data)
     assert response.status_code == 400 and message in response.content.decode()
-    assert not ContactAttempt.objects.exists()
+    assert not ContactAttempt.objects.filter(trajectory=trajectory).exists()
 
 
 def test_bad_notes_from_the_page(client, trajectory):
     for data, message in (({"text": ""}, "Schrijf een notitie."), ({"text": "x" * 2001}, "Houd de notitie kort")):
         response = client.post(_url("trajectory_note", trajectory), data)
         assert response.status_code == 400 and message in response.content.decode()
-    assert not Note.objects.exists()
+    assert not Note.objects.filter(trajectory=trajectory).exists()
 
 
 def test_reassign_needs_a_reason_and_a_worker(client, trajectory):

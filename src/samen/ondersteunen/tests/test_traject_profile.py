@@ -75,7 +75,7 @@ def test_bad_profile_input_is_refused_and_nothing_stored(client, trajectory, ext
     url = reverse("ondersteunen:trajectory_profile", kwargs={"pk": trajectory.pk})
     response = client.post(url, _profile_post(**extra))
     assert response.status_code == 400 and message in response.content.decode()
-    assert not Profile.objects.exists()
+    assert not Profile.objects.filter(trajectory=trajectory).exists()
 
 
 def test_the_service_refuses_what_a_form_could_not_send(trajectory):
@@ -84,7 +84,7 @@ def test_the_service_refuses_what_a_form_could_not_send(trajectory):
     with pytest.raises(ValidationError) as refused:
         profiles.save(trajectory.worker, trajectory.pk, {"health": {"meedoen": 12, "geluk": 3}})
     assert "Geef een score van 0 tot en met 10." in str(refused.value)
-    assert not Profile.objects.exists()
+    assert not Profile.objects.filter(trajectory=trajectory).exists()
 
 
 @settings(max_examples=25, deadline=None)
@@ -120,8 +120,8 @@ def test_djg11_and_ucla3_forms(client, trajectory):
     assert client.post(url, {"scale": "djg11", "moment": "start", **answers}).status_code == 302
     ucla = {"item_1": "vaak", "item_2": "vaak", "item_3": "soms"}
     assert client.post(url, {"scale": "ucla3", "moment": "other", **ucla}).status_code == 302
-    assert sorted(Measurement.objects.values_list("scale", flat=True)) == ["djg11", "ucla3"]
-    assert Measurement.objects.get(scale="ucla3").score == 8
+    assert sorted(Measurement.objects.filter(trajectory=trajectory).values_list("scale", flat=True)) == ["djg11", "ucla3"]
+    assert Measurement.objects.get(trajectory=trajectory, scale="ucla3").score == 8
 
 
 @pytest.mark.parametrize("data, message", [
@@ -135,7 +135,7 @@ def test_bad_measurements_are_refused(client, trajectory, data, message):
     url = reverse("ondersteunen:trajectory_measurement", kwargs={"pk": trajectory.pk})
     response = client.post(url, data)
     assert response.status_code == 400 and message in response.content.decode()
-    assert not Measurement.objects.exists()
+    assert not Measurement.objects.filter(trajectory=trajectory).exists()
 
 
 # --- settings -------------------------------------------------------------------------------------------------

@@ -64,11 +64,12 @@ class MatchFilterForm(forms.Form):
                               wheelchair=bool(data.get("rolstoel")), kind=data.get("soort") or "")
 
 
-def referral_create_url() -> str | None:
-    """The referral part's create URL, once it exists (before the merge it does not: no button then)."""
+def referral_create_url(trajectory) -> str | None:
+    """The referral part's form for this trajectory, filled in from the suggestion ("Voorstellen" opens it
+    with the activity, the kind and why it was suggested; the worker adds a note or a maatje and sends it)."""
     try:
-        return reverse("verwijzingen:create")
-    except NoReverseMatch:
+        return reverse("verwijzingen:doorverwijzen", args=[trajectory.pk])
+    except NoReverseMatch:  # the referrals part is not installed
         return None
 
 
@@ -92,7 +93,7 @@ class MatchesPage(PolicyMixin, TemplateView):
         rows = [{"suggestion": s, "kind_label": kinds.get(s.kind, s.kind), "match_json": json.dumps(s.as_match())}
                 for s in result.suggestions]
         context.update(trajectory=trajectory, form=form, result=result, suggestions=result.suggestions, rows=rows,
-                       create_url=referral_create_url(), trajectory_url=_trajectory_url(trajectory))
+                       create_url=referral_create_url(trajectory), trajectory_url=_trajectory_url(trajectory))
         return context
 
 

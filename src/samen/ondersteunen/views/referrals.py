@@ -80,7 +80,15 @@ class ReferralCreateView(PolicyMixin, View):
             data, activities=Activity.objects.filter(gemeente_id=gemeente, status=Activity.Status.PUBLISHED),
             interventions=Intervention.objects.filter(gemeente_id=gemeente),
             organisations=Organisation.objects.filter(gemeente_id=gemeente),
-            initial={"kind": Referral.Kind.ACTIVITY, "activity": self.request.GET.get("activiteit")})
+            initial=self.suggested())
+
+    def suggested(self) -> dict:
+        """What the matching's "Voorstellen" passes on (GET): the kind, the activity, intervention or
+        organisation. Anything that is not one of this municipality's records the form refuses as usual."""
+        given = self.request.GET
+        kind = given.get("soort") if given.get("soort") in Referral.Kind.values else Referral.Kind.ACTIVITY
+        return {"kind": kind, "activity": given.get("activiteit"), "intervention": given.get("interventie"),
+                "organisation": given.get("organisatie")}
 
     def trajectory(self, pk):
         trajectory = _get(self.request.user, Trajectory, pk)
@@ -90,7 +98,11 @@ class ReferralCreateView(PolicyMixin, View):
 
     def get(self, request, pk):
         trajectory = self.trajectory(pk)
-        return render(request, T + "form.html", {"form": self.form(trajectory), "trajectory": trajectory})
+        match = request.GET.get("match", "")
+        data = _match_from(match)
+        why = data if isinstance(data, dict) else None
+        return render(request, T + "form.html", {"form": self.form(trajectory), "trajectory": trajectory,
+                                                 "match": match, "match_data": why})
 
     def post(self, request, pk):
         trajectory = self.trajectory(pk)
@@ -107,7 +119,8 @@ class ReferralCreateView(PolicyMixin, View):
             else:
                 messages.success(request, _("De verwijzing is voorgesteld."))
                 return redirect("verwijzingen:verwijzing_detail", referral.pk)
-        return render(request, T + "form.html", {"form": form, "trajectory": trajectory}, status=400)
+        return render(request, T + "form.html", {"form": form, "trajectory": trajectory,
+                                                 "match": request.POST.get("match", "")}, status=400)
 
 
 def _match_from(raw):

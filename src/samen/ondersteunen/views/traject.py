@@ -269,7 +269,7 @@ class TrajectoryProfileView(_TrajectoryView):
             return {}
         initial = {name: getattr(profile, name) for name in (
             "good_at", "enjoys", "would_like_to_give", "wants_to_volunteer", "interests", "barriers", "languages",
-            "availability", "loneliness_kinds", "online_ok")}
+            "availability", "loneliness_kinds", "online_ok", "free_only")}
         initial.update({f"health_{d}": s for d, s in profile.health.items()})
         return initial
 
