@@ -120,7 +120,8 @@ def test_djg11_and_ucla3_forms(client, trajectory):
     assert client.post(url, {"scale": "djg11", "moment": "start", **answers}).status_code == 302
     ucla = {"item_1": "vaak", "item_2": "vaak", "item_3": "soms"}
     assert client.post(url, {"scale": "ucla3", "moment": "other", **ucla}).status_code == 302
-    assert sorted(Measurement.objects.filter(trajectory=trajectory).values_list("scale", flat=True)) == ["djg11", "ucla3"]
+    mine = Measurement.objects.filter(trajectory=trajectory)
+    assert sorted(mine.values_list("scale", flat=True)) == ["djg11", "ucla3"]
     assert Measurement.objects.get(trajectory=trajectory, scale="ucla3").score == 8
 
 
