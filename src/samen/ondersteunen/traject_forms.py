@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samen.core.forms import UtrechtFormMixin
 from samen.kwaliteit.vocabulary import Interest, Language, LonelinessKind, PartOfDay
 from samen.ondersteunen.matching_weights import FACTORS, MAX_WEIGHT
 from samen.ondersteunen.models import (
@@ -23,7 +24,7 @@ from samen.ondersteunen.workflow import ClosingReason
 WEEKDAYS = [_("maandag"), _("dinsdag"), _("woensdag"), _("donderdag"), _("vrijdag"), _("zaterdag"), _("zondag")]
 
 
-class StepForm(forms.Form):
+class StepForm(UtrechtFormMixin, forms.Form):
     decision = forms.CharField(label=_("Stap"), widget=forms.HiddenInput,
                                error_messages={"required": _("Kies een stap.")})
     reason = forms.CharField(label=_("Reden of toelichting"), required=False, max_length=NOTE_MAX,
@@ -32,7 +33,7 @@ class StepForm(forms.Form):
                                        choices=[("", "—"), *ClosingReason.choices])
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(UtrechtFormMixin, forms.Form):
     worker = forms.ModelChoiceField(label=_("Nieuwe verantwoordelijke"), queryset=None,
                                     empty_label=_("Kies een sociaal werker"),
                                     error_messages={"required": _("Kies een sociaal werker."),
@@ -46,7 +47,7 @@ class ReassignForm(forms.Form):
         self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
-class StartForm(forms.Form):
+class StartForm(UtrechtFormMixin, forms.Form):
     worker = forms.ModelChoiceField(label=_("Verantwoordelijke sociaal werker"), queryset=None,
                                     error_messages={"required": _("Kies een sociaal werker."),
                                                     "invalid_choice": _("Kies een sociaal werker uit de lijst.")})
@@ -59,7 +60,7 @@ class StartForm(forms.Form):
         self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
-class ContactAttemptForm(forms.Form):
+class ContactAttemptForm(UtrechtFormMixin, forms.Form):
     method = forms.ChoiceField(label=_("Hoe"), choices=ContactAttempt.Method.choices, widget=forms.RadioSelect,
                                error_messages={"required": _("Kies hoe u contact zocht.")})
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=ContactAttempt.Outcome.choices,
@@ -72,13 +73,13 @@ class ContactAttemptForm(forms.Form):
                            error_messages={"max_length": _("Houd de notitie kort: hoogstens %(limit_value)d tekens.")})
 
 
-class NoteForm(forms.Form):
+class NoteForm(UtrechtFormMixin, forms.Form):
     text = forms.CharField(label=_("Notitie"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _("Schrijf een notitie."),
                                            "max_length": _("Houd de notitie kort: hoogstens %(limit_value)d tekens.")})
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(UtrechtFormMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Waarvoor"), choices=ConsentPurpose.choices, widget=forms.RadioSelect,
                                 error_messages={"required": _("Kies waarvoor de toestemming geldt.")})
     given = forms.TypedChoiceField(label=_("Toestemming"), coerce=lambda v: v == "ja", widget=forms.RadioSelect,
@@ -93,7 +94,7 @@ def availability_choices():
     return [(f"{day}:{part}", f"{WEEKDAYS[day]} {label}") for day in range(7) for part, label in PartOfDay.choices]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(UtrechtFormMixin, forms.Form):
     good_at = forms.CharField(label=_("Waar de inwoner goed in is"), required=False, max_length=NOTE_MAX,
                               widget=forms.Textarea(attrs={"rows": 2}))
     enjoys = forms.CharField(label=_("Wat de inwoner graag doet"), required=False, max_length=NOTE_MAX,
@@ -171,7 +172,7 @@ def scale_items(scale: str) -> list[tuple[int, str]]:
     return [(item, questions[item]) for item in ITEMS[scale]]
 
 
-class MeasurementForm(forms.Form):
+class MeasurementForm(UtrechtFormMixin, forms.Form):
     """One question per item of the chosen scale; an item may stay open (the scale's missing rule decides)."""
 
     moment = forms.ChoiceField(label=_("Moment"), choices=Measurement.Moment.choices,
@@ -199,7 +200,7 @@ class MeasurementForm(forms.Form):
         return value
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(UtrechtFormMixin, forms.Form):
     """Every SupportSettings field; the matching weights one number each (0 switches a factor off)."""
 
     NUMBER_FIELDS = ("contact_attempts", "contact_attempt_days", "first_contact_working_days",

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.core.forms import UtrechtFormMixin
 from samen.core.models import Organisation, User
 from samen.samenwerken import benchmark
 from samen.samenwerken.models import Action, BudgetEntry, CouncilReport, SelfAssessmentAnswer, ZorgnetwerkMember
@@ -10,7 +11,7 @@ from samen.samenwerken.models import Action, BudgetEntry, CouncilReport, SelfAss
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(UtrechtFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["bouwsteen", "title", "what", "goal", "trekker", "uitvoering", "executors", "wijk", "starts_on",
@@ -26,7 +27,7 @@ class ActionForm(forms.ModelForm):
         self.fields["wijk"].queryset = self.fields["wijk"].queryset.filter(gemeente=gemeente)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(UtrechtFormMixin, forms.Form):
     milestone = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("Mijlpaal"), max_length=200)
     due_on = forms.DateField(label=_("Datum"), widget=DATE)
@@ -34,7 +35,7 @@ class MilestoneForm(forms.Form):
     reached_on = forms.DateField(label=_("Bereikt op"), required=False, widget=DATE)
 
 
-class NoteForm(forms.Form):
+class NoteForm(UtrechtFormMixin, forms.Form):
     text = forms.CharField(label=_("Wat is er gebeurd?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -48,7 +49,7 @@ def _percent(value: str, field: str) -> float:
     return number / 100
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(UtrechtFormMixin, forms.Form):
     """Link an action to an indicator another block offers (registry.indicator_source)."""
 
     indicator = forms.ChoiceField(label=_("Indicator"))
@@ -72,12 +73,12 @@ class IndicatorForm(forms.Form):
         return _percent(self.cleaned_data["target"], "target")
 
 
-class StepForm(forms.Form):
+class StepForm(UtrechtFormMixin, forms.Form):
     step = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reden"), required=False, max_length=500)
 
 
-class BookingForm(forms.Form):
+class BookingForm(UtrechtFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), choices=BudgetEntry.Kind.choices)
     booked_on = forms.DateField(label=_("Datum"), widget=DATE)
     amount = forms.CharField(label=_("Bedrag (euro)"), max_length=20)
@@ -86,17 +87,17 @@ class BookingForm(forms.Form):
                                              required=False)
 
 
-class BudgetYearForm(forms.Form):
+class BudgetYearForm(UtrechtFormMixin, forms.Form):
     available = forms.CharField(label=_("Beschikbaar budget (euro)"), max_length=20)
     closed = forms.BooleanField(label=_("Dit jaar is afgesloten"), required=False)
 
 
-class ChangeBudgetForm(forms.Form):
+class ChangeBudgetForm(UtrechtFormMixin, forms.Form):
     changed_amount = forms.CharField(label=_("Gewijzigd budget (euro)"), max_length=20,
                                      help_text=_("Leeg laten: het oorspronkelijke budget geldt."), required=False)
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(UtrechtFormMixin, forms.Form):
     action = forms.ModelChoiceField(label=_("Actie"), queryset=Action.objects.none())
     year = forms.IntegerField(label=_("Jaar"))
     funding_source = forms.CharField(label=_("Dekking"), max_length=200)
@@ -107,13 +108,13 @@ class BudgetLineForm(forms.Form):
         self.fields["action"].queryset = actions if actions is not None else Action.objects.none()
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(UtrechtFormMixin, forms.Form):
     date = forms.DateField(label=_("Datum"), widget=DATE)
     place = forms.CharField(label=_("Plaats"), max_length=200)
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(UtrechtFormMixin, forms.Form):
     attendees = forms.ModelMultipleChoiceField(label=_("Aanwezig"), queryset=ZorgnetwerkMember.objects.none(),
                                                required=False, widget=forms.CheckboxSelectMultiple)
     minutes = forms.CharField(label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -125,7 +126,7 @@ class MinutesForm(forms.Form):
             ZorgnetwerkMember.objects.none()
 
 
-class ActionPointForm(forms.Form):
+class ActionPointForm(UtrechtFormMixin, forms.Form):
     title = forms.CharField(label=_("Actiepunt"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none(), required=False)
     due_on = forms.DateField(label=_("Uiterlijk op"), widget=DATE)
@@ -138,7 +139,7 @@ class ActionPointForm(forms.Form):
             f"{user.get_full_name() or user.username}" + (f" ({user.organisation.name})" if user.organisation else ""))
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(UtrechtFormMixin, forms.Form):
     share_with_others = forms.BooleanField(
         label=_("Andere gemeenten in deze installatie mogen onze antwoorden zien"), required=False)
 
@@ -154,7 +155,7 @@ class AssessmentForm(forms.Form):
             self.fields[f"n_{q.key}"] = forms.CharField(label=_("Toelichting"), required=False, max_length=2000)
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(UtrechtFormMixin, forms.ModelForm):
     class Meta:  # noqa: D106
         model = CouncilReport
         fields = ["onderwerp", "kernboodschap", "aanleiding", "consequenties", "vervolgtraject", "priorities"]

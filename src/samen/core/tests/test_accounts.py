@@ -69,7 +69,7 @@ def test_password_reset_requests_are_rate_limited(demo_user):
 def test_after_a_one_time_password_the_user_must_choose_their_own(client_as, hilversum):
     wijk = Wijk.objects.get(code="WK040204")
     created = client_as("beheerder").post(reverse("core:user_create"), {
-        "username": "eenmalig", "role": "aanbieder", "is_active": "on", "wijken": [wijk.pk]})
+        "username": "eenmalig", "role": "beleidsadviseur", "is_active": "on", "wijken": [wijk.pk]})
     password = created.context["password"]
     user = User.objects.get(username="eenmalig")
     assert user.must_change_password

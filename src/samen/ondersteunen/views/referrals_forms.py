@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.core.forms import UtrechtFormMixin
 from samen.kwaliteit.vocabulary import Interest
 from samen.ondersteunen.models import CheckIn, Referral
 from samen.ondersteunen.workflow import RejectReason
 from samen.weten.questionnaire import ANSWER_CHOICES, DJG6_QUESTIONS
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(UtrechtFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), choices=Referral.Kind.choices)
     activity = forms.ModelChoiceField(label=_("Activiteit"), queryset=None, required=False)
     intervention = forms.ModelChoiceField(label=_("Interventie"), queryset=None, required=False)
@@ -30,7 +31,7 @@ class ReferralForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(UtrechtFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Uw antwoord"), widget=forms.RadioSelect, choices=[
         ("confirm", _("Ja, de inwoner is welkom")), ("reject", _("Nee, het kan niet"))])
     reason = forms.ChoiceField(label=_("Waarom niet?"), required=False, widget=forms.RadioSelect,
@@ -39,7 +40,7 @@ class AnswerForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2, "class": "utrecht-textarea"}))
 
 
-class MaatjeAskForm(forms.Form):
+class MaatjeAskForm(UtrechtFormMixin, forms.Form):
     volunteer = forms.TypedChoiceField(label=_("Maatje"), coerce=int, choices=())
     meet_at = forms.DateTimeField(label=_("Afspraak (datum en tijd)"), widget=forms.DateTimeInput(
         attrs={"type": "datetime-local", "class": "utrecht-textbox"}, format="%Y-%m-%dT%H:%M"))
@@ -52,7 +53,7 @@ class MaatjeAskForm(forms.Form):
         self.fields["volunteer"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
 
 
-class MaatjeReportForm(forms.Form):
+class MaatjeReportForm(UtrechtFormMixin, forms.Form):
     went = forms.TypedChoiceField(label=_("Zijn jullie samen gegaan?"), widget=forms.RadioSelect,
                                   coerce=lambda v: v == "yes", choices=[("yes", _("ja")), ("no", _("nee"))])
     how_it_went = forms.TypedChoiceField(label=_("Hoe ging het? (1 = slecht, 5 = heel goed)"), required=False,
@@ -63,7 +64,7 @@ class MaatjeReportForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2, "class": "utrecht-textarea"}))
 
 
-class MaatjeProfileForm(forms.Form):
+class MaatjeProfileForm(UtrechtFormMixin, forms.Form):
     active = forms.BooleanField(label=_("Ik ben beschikbaar als maatje"), required=False)
     interests = forms.MultipleChoiceField(label=_("Interesses"), required=False, choices=Interest.choices,
                                           widget=forms.CheckboxSelectMultiple)
@@ -79,7 +80,7 @@ class MaatjeProfileForm(forms.Form):
         self.fields["availability"].choices = availability_choices()
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(UtrechtFormMixin, forms.Form):
     still_going = forms.ChoiceField(label=_("Gaat de inwoner er nog heen?"), widget=forms.RadioSelect,
                                     choices=CheckIn.Going.choices)
     how_is_it = forms.TypedChoiceField(label=_("Hoe gaat het? (1 = slecht, 5 = heel goed)"), widget=forms.RadioSelect,
