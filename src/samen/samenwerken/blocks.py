@@ -33,6 +33,7 @@ registry.menu_entry("samenwerken", "samenwerken:network_list", _("Zorgnetwerken"
 registry.menu_entry("samenwerken", "samenwerken:meeting_list", _("Bijeenkomsten"), "meeting.view")
 registry.menu_entry("samenwerken", "samenwerken:agenda", _("Uitvoeringsagenda"), "agenda.manage")
 registry.menu_entry("samenwerken", "samenwerken:budget", _("Budget"), "agenda.manage")
+registry.menu_entry("samenwerken", "samenwerken:campaign", _("Campagne"), "agenda.manage")
 registry.menu_entry("samenwerken", "samenwerken:assessment", _("Zelfevaluatie"), "agenda.manage")
 registry.menu_entry("samenwerken", "samenwerken:report", _("Voortgangsrapportage"), "agenda.manage")
 

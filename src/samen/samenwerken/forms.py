@@ -4,9 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samen.core.forms import UtrechtFormMixin
-from samen.core.models import Organisation, User
+from samen.core.models import Organisation, User, Wijk
 from samen.samenwerken import benchmark
-from samen.samenwerken.models import Action, BudgetEntry, CouncilReport, SelfAssessmentAnswer, ZorgnetwerkMember
+from samen.samenwerken.models import (
+    Action,
+    BudgetEntry,
+    CampaignMoment,
+    CouncilReport,
+    SelfAssessmentAnswer,
+    ZorgnetwerkMember,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -164,3 +171,23 @@ class ReportForm(UtrechtFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class CampaignMomentForm(UtrechtFormMixin, forms.Form):
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("Middel"), choices=CampaignMoment.Kind.choices)
+    title = forms.CharField(label=_("Omschrijving"), max_length=200)
+    wijk = forms.ModelChoiceField(label=_("Wijk"), queryset=Wijk.objects.none(), required=False,
+                                  help_text=_("Leeg voor de hele gemeente."))
+    materials = forms.CharField(label=_("Materialen"), max_length=300, required=False,
+                                help_text=_("Bijvoorbeeld: 120 posters, 3 filmpjes."))
+    reach = forms.IntegerField(label=_("Bereik (aantal mensen)"), min_value=0, required=False)
+    action = forms.ModelChoiceField(label=_("Bij actie"), queryset=Action.objects.none(), required=False)
+    theme_week = forms.BooleanField(label=_("Hoort bij de Week tegen Eenzaamheid"), required=False,
+                                    help_text=_("Een moment in de dagen van de themaweek van de catalogus krijgt dit "
+                                                "vanzelf."))
+
+    def __init__(self, *args, wijken=None, actions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wijk"].queryset = wijken if wijken is not None else Wijk.objects.none()
+        self.fields["action"].queryset = actions if actions is not None else Action.objects.none()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("budget/", views.BudgetView.as_view(), name="budget"),
     path("budget/budget.xlsx", views.BudgetExportView.as_view(), name="budget_export"),
     path("budget/regels/<int:pk>/boeken/", views.BookingView.as_view(), name="sw_line_book"),
+    path("campagne/", views.CampaignView.as_view(), name="campaign"),
     path("zelfevaluatie/", views.AssessmentView.as_view(), name="assessment"),
     path("rapportage/", views.ReportView.as_view(), name="report"),
     path("rapportage/voorbeeld.pdf", views.ReportPdfView.as_view(), name="report_pdf"),

@@ -28,6 +28,7 @@ from samen.samenwerken.models import (
 from samen.samenwerken.services import agenda as agenda_service
 from samen.samenwerken.services import assessment as assessment_service
 from samen.samenwerken.services import budget as budget_service
+from samen.samenwerken.services import campaign as campaign_service
 from samen.samenwerken.services import meetings as meeting_service
 from samen.samenwerken.services import report as report_service
 
@@ -469,3 +470,37 @@ class FrozenPdfView(PolicyMixin, View):
     def get(self, request, pk):
         version = get_object_or_404(policy.visible(request.user, ReportVersion).select_related("report"), pk=pk)
         return _pdf(bytes(version.pdf), f"voortgangsrapportage-{version.report.year}-v{version.number}.pdf")
+
+
+# --- campaign ---------------------------------------------------------------------------------------
+
+class CampaignView(PolicyMixin, TemplateView):
+    """The campaign moments of *Samen is leuker!* (posters, cards, screens, pavement, social media, press),
+    and a form to add one."""
+
+    capability = "agenda.manage"
+    template_name = "samenwerken/campaign.html"
+
+    def form(self, data=None):
+        from samen.core.models import Wijk
+
+        user = self.request.user
+        initial = {"action": self.request.GET.get("actie")}
+        return forms.CampaignMomentForm(data, initial=initial, wijken=policy.visible(user, Wijk),
+                                        actions=campaign_service.actions_for(user))
+
+    def get_context_data(self, **kwargs):
+        moments = campaign_service.moments(self.request.user)
+        return {**super().get_context_data(**kwargs), "moments": moments,
+                "total_reach": sum(m.reach or 0 for m in moments), "form": kwargs.get("form") or self.form()}
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                campaign_service.add_moment(request.user, **form.cleaned_data)
+            except ValidationError as error:
+                errors_to(form, error)
+            else:
+                return HttpResponseRedirect(reverse("samenwerken:campaign"))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
