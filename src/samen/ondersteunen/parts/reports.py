@@ -106,7 +106,7 @@ def _meeting_casus(meeting, user):
     """On samenwerken's meeting page: the casusoverleg items of this network's meeting (pseudonymised)."""
     from samen.ondersteunen.services import casus
 
-    return casus.meeting_context(meeting.network, meeting.date, user)
+    return casus.meeting_context(meeting.network, meeting.date, user, route="samenwerken:sw_meeting_detail")
 
 
 registry.meeting_section("ondersteunen.casus", "ondersteunen/reports/sections/meeting.html", _meeting_casus,

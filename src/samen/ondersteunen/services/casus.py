@@ -211,12 +211,12 @@ def timeline(trajectory: Trajectory) -> list[dict]:
     return rows
 
 
-def meeting_context(meeting_network, meeting_date: datetime.date, user) -> dict | None:
+def meeting_context(meeting_network, meeting_date: datetime.date, user, *, route: str = "") -> dict | None:
     """For samenwerken's meeting page (``registry.meeting_section`` after the merge): the casusoverleg items
     of this network's meeting, as ``user`` may see them; None when there are none or the user may not."""
     if not can_see_agenda(user, meeting_network):
         return None
-    rows = agenda(user, meeting_network, meeting_date)
+    rows = agenda(user, meeting_network, meeting_date, route=route)
     return {"network": meeting_network, "meeting_date": meeting_date, "rows": rows} if rows else None
 
 
