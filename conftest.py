@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samen.core.models import Gemeente, User
 from samen.core.roles import Role
 from samen.core.services.demo import load_demo
+from samen.core.tests.clients import verified_client
 
 ROLES = [role.value for role in Role]
 
@@ -124,16 +123,6 @@ def demo_user(hilversum):
     return get
 
 
-def verified_client(user: User) -> Client:
-    """A client logged in as ``user``, through the second factor where the user has a device."""
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
 
 
 @pytest.fixture

@@ -62,12 +62,20 @@ def _budget(hilversum):
     return "beleidsadviseur", reverse("samenwerken:budget_export") + "?jaar=2025"
 
 
+def _outcomes(hilversum):
+    from samen.kwaliteit.models import Activity
+
+    Activity.objects.filter(gemeente=hilversum).update(title=ATTACK)  # the local evidence names activities
+    return "beleidsadviseur", reverse("ondersteunen_rapportage:outcomes_csv")
+
+
 EXPORTS = {
     "core:resident_export": _resident_export,
     "visits:round_letters_csv": _letters,
     "kwaliteit:export_csv": _catalogue,
     "weten:figures_csv": _monitor,
     "samenwerken:budget_export": _budget,
+    "ondersteunen_rapportage:outcomes_csv": _outcomes,
 }
 
 

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from conftest import verified_client
 from samen.core.models import User
+from samen.core.tests.clients import verified_client
 from samen.core.tests.test_permission_matrix import ENDPOINTS, ROLES, _sample_kwargs, expected
 
 REFERENCES = ("aria-describedby", "aria-labelledby", "aria-controls")

@@ -9,9 +9,9 @@ import yaml
 from django.test import Client
 from django.urls import reverse
 
-from conftest import verified_client
 from samen.core import registry
 from samen.core.models import User
+from samen.core.tests.clients import verified_client
 from samen.core.tests.endpoints import walk
 
 

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import verified_client
 from samen.core.models import AccessLogEntry, Resident, User
+from samen.core.tests.clients import verified_client
 from samen.core.tests.test_permission_matrix import ENDPOINTS, _sample_kwargs
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import verified_client
 from samen.core import policy
 from samen.core.models import AccessLogEntry, Organisation, Resident, Wijk
 from samen.core.roles import Role
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import (
     BuurtFactory,
     GemeenteFactory,

@@ -138,8 +138,8 @@ def test_provider_cannot_see_or_change_another_organisations_entry(client_as, ve
 
 
 def test_a_provider_without_organisation_cannot_add(hilversum):
-    from conftest import verified_client
     from samen.core.roles import Role
+    from samen.core.tests.clients import verified_client
     from samen.core.tests.factories import UserFactory
 
     client = verified_client(UserFactory(gemeente=hilversum, role=Role.AANBIEDER, organisation=None, totp=True))

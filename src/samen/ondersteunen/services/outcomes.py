@@ -268,7 +268,7 @@ def csv_rows(data: dict) -> list[list]:
                          row["n"] if row["share"] is not None else ""])
     for row in data["evidence"]:
         for key in ("still_going", "down_3m"):
-            rows.append([_("Lokaal bewijs: ") + share_titles[key], f"{row['label']} ({row['kind']})", "",
+            rows.append([_("Lokaal bewijs: ") + share_titles[key], row["label"], row["kind"],
                          hidden if row["referred"] is None else row["referred"],
                          percent(row[key]["share"]) or f"n<{data['minimum']}",
                          row[key]["n"] if row[key]["share"] is not None else ""])

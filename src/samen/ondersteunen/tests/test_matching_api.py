@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import verified_client
 from samen.core.models import AccessLogEntry
 from samen.core.roles import Role
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import BuurtFactory, UserFactory
 from samen.kwaliteit.models import Activity
 from samen.kwaliteit.tests.factories import ActivityFactory, InterventionFactory, LocationFactory

@@ -153,7 +153,7 @@ def test_reject_needs_a_reason(setup):
 
 
 def test_provider_own_page_shows_only_its_referrals(setup):
-    from conftest import verified_client
+    from samen.core.tests.clients import verified_client
 
     referral = _registered(setup)
     other_provider = UserFactory(gemeente=setup["trajectory"].gemeente, role=Role.AANBIEDER,
@@ -173,7 +173,7 @@ def test_provider_own_page_shows_only_its_referrals(setup):
 
 
 def test_api_answer_for_the_provider(setup):
-    from conftest import verified_client
+    from samen.core.tests.clients import verified_client
 
     referral = _registered(setup)
     api = verified_client(setup["provider"])
@@ -331,7 +331,7 @@ def test_first_name_only():
 
 
 def test_volunteer_page_shows_first_name_only(setup):
-    from conftest import verified_client
+    from samen.core.tests.clients import verified_client
 
     volunteer = MaatjeProfileFactory(user=UserFactory(gemeente=setup["trajectory"].gemeente,
                                                       role=Role.VRIJWILLIGER, totp=True)).user

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import verified_client
 from samen.core.models import OutboxMessage
 from samen.core.roles import Role
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import UserFactory
 from samen.kwaliteit.tests.factories import ActivityFactory
 from samen.ondersteunen.models import CheckIn, MaatjeProfile, MaatjeVisit, Measurement, Referral

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from conftest import verified_client
 from samen.core.models import AccessLogEntry
 from samen.core.roles import Role
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import ResidentFactory, UserFactory
 from samen.ondersteunen.models import TrajectoryEvent
 from samen.ondersteunen.services import trajectories

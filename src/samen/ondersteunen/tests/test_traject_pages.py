@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import verified_client
 from samen.core.models import AccessLogEntry
 from samen.core.roles import Role
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import ResidentFactory, UserFactory
 from samen.ondersteunen.models import ConsentEvent, ContactAttempt, Note, Trajectory, TrajectoryEvent
 from samen.ondersteunen.services import trajectories

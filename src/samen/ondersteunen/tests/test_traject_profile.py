@@ -8,8 +8,8 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import verified_client
 from samen.core.roles import Role
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import ResidentFactory, UserFactory
 from samen.ondersteunen.matching_weights import DEFAULT_WEIGHTS, FACTORS
 from samen.ondersteunen.models import Measurement, Profile, SupportSettings

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import verified_client
 from samen.core.models import AccessLogEntry, Organisation, Resident, Wijk
 from samen.core.roles import Role
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import UserFactory
 from samen.vinden import matching
 from samen.vinden.models import Signal

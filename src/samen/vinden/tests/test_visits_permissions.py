@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import verified_client
 from samen.core.models import User
+from samen.core.tests.clients import verified_client
 from samen.core.tests.endpoints import walk
 from samen.core.tests.test_permission_matrix import MATRIX, ROLES, _outcome, expected
 from samen.vinden.visits.demo import load_visits_demo

@@ -15,10 +15,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import verified_client
 from samen.core.models import PendingImport, Wijk
 from samen.core.roles import Role
 from samen.core.services.pending_imports import PendingImportError
+from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import GemeenteFactory, UserFactory
 from samen.weten.models import Respondent, Wave
 from samen.weten.services import survey_import, survey_preview
