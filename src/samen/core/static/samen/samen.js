@@ -6,7 +6,10 @@
       other than data-samen-closed-value (the catalogue's repeat options after "elke week"). Without
       JavaScript the user opens them with their summary.
    3. After a form with errors: the error summary (data-samen-error-summary) is scrolled into view and
-      takes the focus, so a screen reader reads it and a phone user sees it, on every form. */
+      takes the focus, so a screen reader reads it and a phone user sees it, on every form.
+   4. A wide table in .samen-table-wrap that scrolls sideways (on a phone) becomes a named, focusable
+      region, so a keyboard user can scroll it too (WCAG 2.1.1; axe "scrollable-region-focusable"). Its name
+      is the table's caption, or else the heading above it. When it fits again, the region is undone. */
 (function () {
   "use strict";
 
@@ -45,9 +48,36 @@
     });
   }
 
+  function regionName(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    for (var node = wrap.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-6]$/.test(node.tagName) && node.textContent.trim()) { return node.textContent.trim(); }
+    }
+    var heading = document.querySelector("h1");
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  function markScrollableTables() {
+    document.querySelectorAll(".samen-table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("data-samen-scroll-region")) {
+        wrap.setAttribute("data-samen-scroll-region", "");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", regionName(wrap));
+      } else if (!scrolls && wrap.hasAttribute("data-samen-scroll-region")) {
+        ["data-samen-scroll-region", "tabindex", "role", "aria-label"].forEach(function (name) {
+          wrap.removeAttribute(name);
+        });
+      }
+    });
+  }
+
   function start() {
     setUpMenu();
     setUpDisclosures();
+    markScrollableTables();
     focusErrorSummary();
   }
 
@@ -58,4 +88,6 @@
   }
   // A form swapped in by htmx can bring its own error summary.
   document.addEventListener("htmx:afterSettle", focusErrorSummary);
+  document.addEventListener("htmx:afterSettle", markScrollableTables);
+  window.addEventListener("resize", markScrollableTables);
 }());
