@@ -6,7 +6,8 @@ change a few times a day and are read for every match, so each server process ke
 columns (``engine.Columns``), valid for one catalogue token (``kwaliteit.changes``: database triggers change
 it on every write to activities, planned dates, places and organisations) plus core's cache version
 ``matching.catalogue`` (``catalogue_changed()``, for writes the triggers do not see), the last change of the
-gemeente's interventions (their recognition; the triggers do not watch that table) and one day. The
+gemeente's interventions (their recognition), the number and highest id of the activity-intervention links (the
+triggers watch neither table) and one day. The
 freshness limit (hidden when not confirmed for the gemeente's months) moves with the
 clock and is applied per match, the same definition as ``public_activities``.
 
@@ -105,15 +106,18 @@ _catalogues: dict[int, Catalogue] = {}
 _lock = threading.Lock()
 
 
-KEY_FIELDS = ("m_catalogue_token", "m_catalogue_version", "m_interventions_changed")
+KEY_FIELDS = ("m_catalogue_token", "m_catalogue_version", "m_interventions_changed", "m_links_count", "m_links_last")
 
 
 def key_annotations(gemeente_ref: str) -> dict:
     """The parts of the cache key as annotations of a query whose ``gemeente_ref`` is the gemeente id, so a
     match reads them in its one combined query (``service``): the catalogue token (``kwaliteit.changes``),
-    core's cache version ``matching.catalogue`` and the last change of the gemeente's interventions."""
+    core's cache version ``matching.catalogue``, the last change of the gemeente's interventions and the number
+    and the highest id of the activity-intervention links (the catalogue's triggers do not watch that table: a
+    link added raises the highest id, one removed lowers the number)."""
     from samen.core.models import CacheVersion
 
+    links = Activity.interventions.through._meta.db_table
     return {
         "m_catalogue_token": RawSQL(f"SELECT token FROM {changes.TOKEN_TABLE} WHERE id = 1", (),  # noqa: S611,S608
                                     output_field=models.BigIntegerField()),
@@ -121,18 +125,20 @@ def key_annotations(gemeente_ref: str) -> dict:
         "m_interventions_changed": Subquery(
             Intervention.objects.filter(gemeente_id=OuterRef(gemeente_ref)).order_by().values("gemeente_id")
             .annotate(last=Max("updated_at")).values("last")[:1]),
+        "m_links_count": RawSQL(f"SELECT COUNT(*) FROM {links}", (), output_field=models.BigIntegerField()),  # noqa: S608,S611
+        "m_links_last": RawSQL(f"SELECT MAX(id) FROM {links}", (), output_field=models.BigIntegerField()),  # noqa: S608,S611
     }
 
 
-def key_from(token, version, changed, today: dt.date) -> tuple | None:
+def key_from(token, version, changed, links_count, links_last, today: dt.date) -> tuple | None:
     """What the cached candidates are valid for: the catalogue token (None: nothing may be cached), core's
-    cache version of the matching, the day and the last change of the gemeente's interventions (their
-    recognition; the catalogue's triggers do not watch that table)."""
+    cache version of the matching, the day, the last change of the gemeente's interventions (their
+    recognition) and the activity-intervention links (the catalogue's triggers watch neither table)."""
     if token is None or connection.vendor not in ("postgresql", "sqlite"):
         return None
     if version is None:  # made on first use
         version = cacheversion.token(CACHE_NAME)
-    return (token, version, today, changed)
+    return (token, version, today, changed, links_count, links_last)
 
 
 def _key(gemeente, today) -> tuple | None:

@@ -1,6 +1,7 @@
 """The matching's caches against the database: a warm match is two statements, and every change that matters
-is in the next match — a new referral, a cancelled one, a six-week answer, a catalogue change, a capacity
-change, a change of the gemeente's weights or of the profile, and the day changing."""
+is in the next match — a new referral, a cancelled one, a six-week answer, a catalogue change, an intervention
+linked or unlinked, a capacity change, a change of the gemeente's weights or of the profile, and the day
+changing."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from django.utils import timezone
 from samen.core.models import AccessLogEntry, CacheVersion
 from samen.core.roles import Role
 from samen.core.tests.factories import BuurtFactory, UserFactory
-from samen.kwaliteit.models import Activity
-from samen.kwaliteit.tests.factories import ActivityFactory, LocationFactory
-from samen.ondersteunen.matching import candidates, live, service
+from samen.kwaliteit.models import Activity, Intervention
+from samen.kwaliteit.tests.factories import ActivityFactory, InterventionFactory, LocationFactory
+from samen.ondersteunen.matching import candidates, engine, live, service
 from samen.ondersteunen.matching_weights import DEFAULT_WEIGHTS
 from samen.ondersteunen.models import Profile, Referral, SupportSettings, Trajectory
 from samen.ondersteunen.tests.factories import ProfileFactory, ReferralFactory, TrajectoryFactory, worker_in
@@ -117,6 +118,23 @@ def test_a_catalogue_change_is_in_the_next_match(world):
     assert "Wandelen in het park" not in titles(world)
     ActivityFactory(location=world["small"].location, title="Nieuw: samen eten")
     assert "Nieuw: samen eten" in titles(world)
+
+
+def test_an_intervention_linked_or_unlinked_is_in_the_next_match(world):
+    method = InterventionFactory(gemeente=world["gemeente"], name="Welzijn op Recept", recognition="good")
+    assert titles(world, filters=engine.Filters(kind="intervention")) == []
+    world["open"].interventions.add(method)  # the link table: not watched by the catalogue's triggers
+    assert titles(world, filters=engine.Filters(kind="intervention")) == ["Welzijn op Recept"]
+    Intervention.objects.filter(pk=method.pk).update(recognition="strong", updated_at=timezone.now())
+    assert "Welzijn op Recept: effectief volgens sterke aanwijzingen" in suggestion(world, world["open"]).fits
+    world["open"].interventions.remove(method)
+    assert titles(world, filters=engine.Filters(kind="intervention")) == []
+    other = ActivityFactory(location=world["small"].location, title="Ander")
+    other.interventions.add(method)
+    world["small"].interventions.add(method)
+    assert titles(world, filters=engine.Filters(kind="intervention")) == ["Welzijn op Recept"]
+    other.interventions.remove(method)  # one fewer, the highest id gone
+    assert suggestion(world, world["small"]).fits[-1].startswith("Welzijn op Recept")
 
 
 def test_a_capacity_change_is_in_the_next_match(world):
