@@ -284,14 +284,14 @@ def machine() -> str:
         pass
     load = os.getloadavg()
     return (f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average "
-            f"{load[0]:.1f} / {load[1]:.1f} at the start")
+            f"{load[0]:.1f} / {load[1]:.1f} (1 / 5 min) at the start")
 
 
 def markdown(results: list[dict], a) -> str:
     lines = [TITLE, "",
              f"`benchmarks/bench_matching.py --activities {a.activities} --volunteering {a.volunteering} "
-             f"--runs {a.runs}`, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()} (a shared machine: "
-             "other engineers' tests were running).", "",
+             f"--runs {a.runs}`, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()} (a machine shared "
+             "with other engineers' work).", "",
              "| database | candidates | floor: read the rows (median / p95) | **match** (median / p95) | "
              "statements per warm match | rank only | live counts counted again | one round trip (`SELECT 1`) | "
              "cold: cache built again (median) | floor / match (median) |",
@@ -316,9 +316,9 @@ def markdown(results: list[dict], a) -> str:
               " cache version `matching.catalogue`, the interventions' last change and the day; the live counts for"
               " the referrals' version `matching.referrals`, which triggers on the referral table change) a warm "
               "match is one SELECT (policy check, profile, weights and all versions at once) and the access-log "
-              "INSERT (on PostgreSQL inside BEGIN/COMMIT); the ranking is a few numpy operations over all "
-              "candidates and the explanation of the 50 shown. After a catalogue change the first match in each "
-              "process pays the cold build; after a referral change it pays the live counts once.", "",
+              "INSERT (in BEGIN/COMMIT: accesslog.record's bulk_create); the ranking is a few numpy operations "
+              "over all candidates and the explanation of the 50 shown. After a catalogue change the first match "
+              "in each process pays the cold build; after a referral change it pays the live counts once.", "",
               f"Top suggestion in the run: \"{results[0]['top'][0] if results and results[0]['top'] else ''}\"", ""]
     return "\n".join(lines) + "\n"
 
