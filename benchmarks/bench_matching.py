@@ -19,9 +19,12 @@ samen_matching_bench on 127.0.0.1, dropped and made again):
 2. Measures, back to back, --runs times each (after 5 warm-up calls):
    - **floor**: fetching the same candidate rows without ranking (``matching.candidates.read``: the activities,
      their planned weekdays and interventions, as the cache build reads them);
-   - **match**: ``matching.service.matches`` as the page and the API call it, the candidates cache warm: the
-     catalogue token and cache version, the live counts (one grouped query over the referrals), the profile and
-     resident, the ranking of all 22,000 candidates, the explanation of the top 50, the access-log entry;
+   - **match**: ``matching.service.matches`` as the page and the API call it, the caches warm: one SELECT (the
+     policy check on the trajectory, the profile, the weights, the catalogue's key and the referrals' version),
+     the ranking of all 22,000 candidates, the explanation of the top 50, the access-log INSERT; the statements
+     of one warm match are counted;
+   - **live counts**: counting the live figures again (what a match pays once after a referral changed);
+   - **round trip**: one trivial statement (``SELECT 1``), the cost of a round trip on this machine;
    - **rank only**: ``engine.rank`` on the warm columns (no database);
    - **cold**: the cache built again (after a catalogue change), a few times.
 3. Prints a Markdown section and writes it into benchmarks/RESULTS.md (replacing an earlier one of the same title
@@ -198,9 +201,21 @@ def measure(runs: int) -> dict:
             out.append((time.perf_counter() - t) * 1000)
         return out
 
+    from django.test.utils import CaptureQueriesContext
+
     floor = timed(lambda: candidates.read(gemeente, today), max(20, runs // 5))
     result = service.matches(user, trajectory)
     match = timed(lambda: service.matches(user, trajectory), runs)
+    with CaptureQueriesContext(connection) as queries:
+        service.matches(user, trajectory)
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+
+    def trivial():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+
+    round_trip = timed(trivial, runs)
     catalogue = candidates.catalogue(gemeente)
     need = service.need_for(trajectory, catalogue)
     live = candidates.live_counts(gemeente)
@@ -222,7 +237,8 @@ def measure(runs: int) -> dict:
                                                  else __import__("sqlite3").sqlite_version),
             "candidates": catalogue.columns.size, "suggested": result.total, "excluded": result.excluded,
             "floor": stats(floor), "match": stats(match), "rank": stats(rank), "live": stats(live_q),
-            "cold": stats(cold_ms), "top": [s.sentence for s in result.suggestions[:2]]}
+            "cold": stats(cold_ms), "round_trip": stats(round_trip), "statements": statements,
+            "top": [s.sentence for s in result.suggestions[:2]]}
 
 
 # --- the driver ---------------------------------------------------------------------------------------------------
@@ -268,24 +284,26 @@ def machine() -> str:
         pass
     load = os.getloadavg()
     return (f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average "
-            f"{load[0]:.1f} / {load[1]:.1f} at the start")
+            f"{load[0]:.1f} / {load[1]:.1f} (1 / 5 min) at the start")
 
 
 def markdown(results: list[dict], a) -> str:
     lines = [TITLE, "",
              f"`benchmarks/bench_matching.py --activities {a.activities} --volunteering {a.volunteering} "
-             f"--runs {a.runs}`, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()} (a shared machine: "
-             "other engineers' tests were running).", "",
+             f"--runs {a.runs}`, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()} (a machine shared "
+             "with other engineers' work).", "",
              "| database | candidates | floor: read the rows (median / p95) | **match** (median / p95) | "
-             "rank only | live counts query | cold: cache built again (median) | floor / match (median) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "statements per warm match | rank only | live counts counted again | one round trip (`SELECT 1`) | "
+             "cold: cache built again (median) | floor / match (median) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
-        f, m, k, q, c = r["floor"], r["match"], r["rank"], r["live"], r["cold"]
+        f, m, k, q, c, t = r["floor"], r["match"], r["rank"], r["live"], r["cold"], r["round_trip"]
         lines.append(
             f"| {r['vendor']} {r['version']} | {r['candidates']:,} ({r['made']['occurrences']:,} dates, "
             f"{r['made']['referrals']:,} referrals) | {f['median']} / {f['p95']} ms | **{m['median']} / {m['p95']} ms**"
-            f" | {k['median']} / {k['p95']} ms | {q['median']} / {q['p95']} ms | {c['median']} ms | "
-            f"{f['median'] / m['median']:.0f}× faster than the floor |")
+            f" | {len(r['statements'])} ({', '.join(r['statements'])}) | {k['median']} / {k['p95']} ms | "
+            f"{q['median']} / {q['p95']} ms | {t['median']} / {t['p95']} ms | {c['median']} ms | "
+            f"{f['median'] / m['median']:.0f} (the match is {f['median'] / m['median']:.0f}× faster) |")
     lines += ["", "| target | result |", "| --- | --- |"]
     for r in results:
         m = r["match"]
@@ -294,11 +312,13 @@ def markdown(results: list[dict], a) -> str:
                      f"{m['median']} / {m['p95']} ms (floor {r['floor']['median']} ms) |")
     lines += ["", "The floor is what reading the same candidate rows costs (activities with place, organiser, planned "
               "weekdays and interventions, as values, no model instances); every match would cost at least that "
-              "without the per-process cache. With the cache (valid for the catalogue token, core's cache version "
-              "`matching.catalogue` and the day) a match reads only the tokens, the live counts per activity (one "
-              "grouped query over the referrals), the profile and resident, and writes one access-log entry; the "
-              "ranking itself is a few numpy operations over all candidates and the explanation of the 50 shown. "
-              "After a catalogue change the first match in each process pays the cold build.", "",
+              "without the per-process cache. With the caches (the candidates valid for the catalogue token, core's"
+              " cache version `matching.catalogue`, the interventions' last change and the day; the live counts for"
+              " the referrals' version `matching.referrals`, which triggers on the referral table change) a warm "
+              "match is one SELECT (policy check, profile, weights and all versions at once) and the access-log "
+              "INSERT (in BEGIN/COMMIT: accesslog.record's bulk_create); the ranking is a few numpy operations "
+              "over all candidates and the explanation of the 50 shown. After a catalogue change the first match "
+              "in each process pays the cold build; after a referral change it pays the live counts once.", "",
               f"Top suggestion in the run: \"{results[0]['top'][0] if results and results[0]['top'] else ''}\"", ""]
     return "\n".join(lines) + "\n"
 

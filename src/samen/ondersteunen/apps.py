@@ -1,7 +1,14 @@
 """Support: trajectories, warm referral and aftercare."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _install_referral_triggers(sender, using="default", **kwargs):
+    from samen.ondersteunen.matching import live
+
+    live.install(using)
 
 
 class OndersteunenConfig(AppConfig):
@@ -11,3 +18,7 @@ class OndersteunenConfig(AppConfig):
 
     def ready(self):
         from samen.ondersteunen import blocks, receivers  # noqa: F401  (registrations, event receivers)
+
+        # After every migrate and flush: the matching's referral version and its triggers (matching.live).
+        post_migrate.connect(_install_referral_triggers, sender=self,
+                             dispatch_uid="samen.ondersteunen.referral_triggers")

@@ -6,12 +6,13 @@ change a few times a day and are read for every match, so each server process ke
 columns (``engine.Columns``), valid for one catalogue token (``kwaliteit.changes``: database triggers change
 it on every write to activities, planned dates, places and organisations) plus core's cache version
 ``matching.catalogue`` (``catalogue_changed()``, for writes the triggers do not see), the last change of the
-gemeente's interventions (their recognition; the triggers do not watch that table) and one day. The
+gemeente's interventions (their recognition), the number and highest id of the activity-intervention links (the
+triggers watch neither table) and one day. The
 freshness limit (hidden when not confirmed for the gemeente's months) moves with the
 clock and is applied per match, the same definition as ``public_activities``.
 
-What changes with every referral (places taken, the local evidence) is not cached: one grouped query per
-match (``live_counts``).
+What changes with every referral (places taken, the local evidence) is kept apart, per version of the
+referrals (``matching.live``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, Q
+from django.db import connection, models
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from samen.core import cacheversion
@@ -29,11 +31,10 @@ from samen.core.models import Gemeente, Wijk
 from samen.kwaliteit import changes, geometry
 from samen.kwaliteit.models import Activity, Intervention, Occurrence
 from samen.kwaliteit.services.catalogue import hidden_before, running_activities
-from samen.ondersteunen.matching import engine
-from samen.ondersteunen.workflow import ReferralStatus
+from samen.ondersteunen.matching import engine, live
 
 CACHE_NAME = "matching.catalogue"
-TAKEN = (ReferralStatus.BEVESTIGD, ReferralStatus.EERSTE_KEER, ReferralStatus.BLIJFT_KOMEN)
+TAKEN = live.TAKEN
 
 FIELDS = ("pk", "title", "organisation_id", "organisation__name", "wijk_id", "buurt_id", "buurt__name",
           "location__name", "location__latitude", "location__longitude", "online", "start_date", "rrule",
@@ -105,32 +106,58 @@ _catalogues: dict[int, Catalogue] = {}
 _lock = threading.Lock()
 
 
-def _key(gemeente, today) -> tuple | None:
-    """What the cached candidates are valid for, read in one query: the catalogue token (None: nothing may be
-    cached), core's cache version of the matching and the last change of the gemeente's interventions (their
-    recognition; the catalogue's triggers do not watch that table)."""
+KEY_FIELDS = ("m_catalogue_token", "m_catalogue_version", "m_interventions_changed", "m_links_count", "m_links_last")
+
+
+def key_annotations(gemeente_ref: str) -> dict:
+    """The parts of the cache key as annotations of a query whose ``gemeente_ref`` is the gemeente id, so a
+    match reads them in its one combined query (``service``): the catalogue token (``kwaliteit.changes``),
+    core's cache version ``matching.catalogue``, the last change of the gemeente's interventions and the number
+    and the highest id of the activity-intervention links (the catalogue's triggers do not watch that table: a
+    link added raises the highest id, one removed lowers the number)."""
     from samen.core.models import CacheVersion
 
-    if connection.vendor not in ("postgresql", "sqlite"):
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT token FROM {changes.TOKEN_TABLE} WHERE id = 1), "  # noqa: S608 -- table names from models
-            f"(SELECT token FROM {CacheVersion._meta.db_table} WHERE name = %s), "
-            f"(SELECT MAX(updated_at) FROM {Intervention._meta.db_table} WHERE gemeente_id = %s)",
-            [CACHE_NAME, gemeente.pk])
-        token, version, changed = cursor.fetchone()
-    if token is None:
+    links = Activity.interventions.through._meta.db_table
+    return {
+        "m_catalogue_token": RawSQL(f"SELECT token FROM {changes.TOKEN_TABLE} WHERE id = 1", (),  # noqa: S611,S608
+                                    output_field=models.BigIntegerField()),
+        "m_catalogue_version": Subquery(CacheVersion.objects.filter(name=CACHE_NAME).values("token")[:1]),
+        "m_interventions_changed": Subquery(
+            Intervention.objects.filter(gemeente_id=OuterRef(gemeente_ref)).order_by().values("gemeente_id")
+            .annotate(last=Max("updated_at")).values("last")[:1]),
+        "m_links_count": RawSQL(f"SELECT COUNT(*) FROM {links}", (), output_field=models.BigIntegerField()),  # noqa: S608,S611
+        "m_links_last": RawSQL(f"SELECT MAX(id) FROM {links}", (), output_field=models.BigIntegerField()),  # noqa: S608,S611
+    }
+
+
+def key_from(token, version, changed, links_count, links_last, today: dt.date) -> tuple | None:
+    """What the cached candidates are valid for: the catalogue token (None: nothing may be cached), core's
+    cache version of the matching, the day, the last change of the gemeente's interventions (their
+    recognition) and the activity-intervention links (the catalogue's triggers watch neither table)."""
+    if token is None or connection.vendor not in ("postgresql", "sqlite"):
         return None
     if version is None:  # made on first use
         version = cacheversion.token(CACHE_NAME)
-    return (token, version, today, changed)
+    return (token, version, today, changed, links_count, links_last)
 
 
-def catalogue(gemeente: Gemeente, today: dt.date | None = None) -> Catalogue:
-    """The gemeente's candidates as columns, built again when the catalogue changed (or the day did)."""
+def _key(gemeente, today) -> tuple | None:
+    """The key read on its own (one query), for callers outside a match."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    row = Gemeente.objects.filter(pk=gemeente.pk).annotate(**key_annotations("pk")).values_list(*KEY_FIELDS).first()
+    return key_from(*row, today) if row else None
+
+
+_READ = object()
+
+
+def catalogue(gemeente: Gemeente, today: dt.date | None = None, key=_READ) -> Catalogue:
+    """The gemeente's candidates as columns, built again when the catalogue changed (or the day did).
+    ``key``: from ``key_from`` when the caller read it already (else it is read here)."""
     today = today or timezone.localdate()
-    key = _key(gemeente, today)
+    if key is _READ:
+        key = _key(gemeente, today)
     current = _catalogues.get(gemeente.pk)
     if key is not None and current is not None and current.key == key:
         return current
@@ -146,8 +173,9 @@ def catalogue(gemeente: Gemeente, today: dt.date | None = None) -> Catalogue:
 
 
 def forget() -> None:
-    """Drop this process's cached candidates (tests; the next match reads them again)."""
+    """Drop this process's cached candidates and live counts (tests; the next match reads them again)."""
     _catalogues.clear()
+    live.forget()
 
 
 def catalogue_changed() -> None:
@@ -156,23 +184,8 @@ def catalogue_changed() -> None:
 
 
 def live_counts(gemeente: Gemeente) -> engine.Live:
-    """Per activity: places taken (referrals confirmed or going), and of those who went the six-week answers
-    (``went``) and how many still go (``still``). One grouped query."""
-    from samen.ondersteunen.models import Referral
-
-    went_q = Q(first_visit_on__isnull=False, still_going_6w__isnull=False)
-    taken, went, still = {}, {}, {}
-    for activity_id, n_taken, n_went, n_still in (
-            Referral.objects.filter(gemeente=gemeente, activity__isnull=False)
-            .values("activity_id")
-            .annotate(t=Count("id", filter=Q(status__in=TAKEN)), w=Count("id", filter=went_q),
-                      s=Count("id", filter=went_q & Q(still_going_6w=True)))
-            .values_list("activity_id", "t", "w", "s")):
-        if n_taken:
-            taken[activity_id] = n_taken
-        if n_went:
-            went[activity_id], still[activity_id] = n_went, n_still
-    return engine.Live(taken, went, still)
+    """The live figures counted now (``live.count``; a match uses ``live.counts``, kept per referral version)."""
+    return live.count(gemeente)
 
 
 def fresh_since(gemeente: Gemeente, now: dt.datetime | None = None) -> float:

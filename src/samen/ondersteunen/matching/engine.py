@@ -62,6 +62,35 @@ def _(message: str) -> str:
     return found
 
 
+def _n(singular: str, plural: str, n: int) -> str:
+    """ngettext, remembered per language (and count) while ranking."""
+    language = getattr(_local, "language", None)
+    if language is None:
+        return ngettext(singular, plural, n)
+    key = (language, singular, n)
+    found = _words.get(key)
+    if found is None:
+        found = _words[key] = ngettext(singular, plural, n)
+    return found
+
+
+_labels: dict[tuple, str] = {}  # (language, what, codes) -> text: slot lists and interest lists as shown
+_LABELS_MAX = 20_000  # emptied when this full (the keys are few in practice: the profiles' combinations)
+
+
+def _remembered(what: str, codes, make) -> str:
+    language = getattr(_local, "language", None)
+    if language is None:
+        return make(codes)
+    key = (language, what, codes)
+    found = _labels.get(key)
+    if found is None:
+        if len(_labels) >= _LABELS_MAX:
+            _labels.clear()
+        found = _labels[key] = make(codes)
+    return found
+
+
 def _s(label) -> str:
     """str() of a lazy label (a vocabulary's), remembered per language while ranking."""
     language = getattr(_local, "language", None)
@@ -333,6 +362,7 @@ class Columns:
 
 
 _COST = {CostType.FREE.value: 0, CostType.AMOUNT.value: 1, CostType.DONATION.value: 2}
+_COST_VALUE = np.array([1.0, 0.0, 0.6])  # against a money barrier, by the cost code above
 
 
 def build(candidates: Sequence[Candidate]) -> Columns:
@@ -395,6 +425,23 @@ def _per_row(columns: Columns, counts: Mapping[int, int]) -> np.ndarray:
     return out
 
 
+_live_kept: tuple | None = None  # (columns, live, (taken, went, still)): the last pair's columns
+
+
+def _live_rows(columns: Columns, live: Live) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The live counts as columns; kept for the last (columns, live) pair (both are kept per version by the
+    caller, so the same pair comes back until the catalogue or the referrals change). Read-only arrays."""
+    global _live_kept
+    kept = _live_kept  # one read: another thread may replace it meanwhile
+    if kept is not None and kept[0] is columns and kept[1] is live:
+        return kept[2]
+    out = tuple(_per_row(columns, counts) for counts in (live.taken, live.went, live.still))
+    for array in out:
+        array.flags.writeable = False
+    _live_kept = (columns, live, out)
+    return out
+
+
 # --- scoring ----------------------------------------------------------------------------------------------
 def applicable(need: Need) -> set[str]:
     """The factors that can tell anything for this resident (the others add nothing to any candidate)."""
@@ -449,7 +496,7 @@ def factor_values(columns: Columns, need: Need, live: Live, min_cell: int) -> tu
         values["schedule"] = np.full(n, NEUTRAL)
 
     # cost against the money barrier
-    values["cost"] = np.choose(columns.cost, [1.0, 0.0, 0.6]) if "cost" in apply else np.full(n, NEUTRAL)
+    values["cost"] = _COST_VALUE[columns.cost] if "cost" in apply else np.full(n, NEUTRAL)
 
     # accessibility (soft): ringleiding for hearing, public transport or wheelchair access for mobility
     needs = []
@@ -474,13 +521,12 @@ def factor_values(columns: Columns, need: Need, live: Live, min_cell: int) -> tu
     values["recognition"] = columns.recognition
 
     # places left
-    taken = _per_row(columns, live.taken)
+    taken, went, still = _live_rows(columns, live)
     left = np.where(columns.capacity >= 0, columns.capacity - taken, -1)
     values["capacity"] = np.where(columns.capacity > 0, np.clip(left / np.maximum(columns.capacity, 1), 0, 1),
                                   NEUTRAL)
 
     # local evidence: only when the count passes the small-cell rule; otherwise as if there were none
-    went, still = _per_row(columns, live.went), _per_row(columns, live.still)
     shown = went >= max(min_cell, 1)
     values["local_evidence"] = np.where(shown, still / np.maximum(went, 1), NEUTRAL)
 
@@ -580,11 +626,16 @@ def _rank(columns, need, *, weights, live, min_cell, filters, limit, fresh_since
     order = _order(columns, score, all_rows, all_kinds, all_intv, limit)
     maximum = sum(weights[name] for name in applicable(need)) or 1.0
     out = []
-    for i in order:
-        row, kind_code, intervention_id = int(all_rows[i]), int(all_kinds[i]), int(all_intv[i])
+    shown_rows = all_rows[order]
+    # the shown rows' factor values, gathered at once (one list per row, in FACTORS order)
+    names = tuple(values)
+    table = np.vstack([values[name][shown_rows] for name in names]).T.tolist() if len(order) else []
+    rows_, kinds_, intvs_ = shown_rows.tolist(), all_kinds[order].tolist(), all_intv[order].tolist()
+    for row, kind_code, intervention_id, factor_row in zip(rows_, kinds_, intvs_, table, strict=True):
         kind = (KIND_INTERVENTION, KIND_ACTIVITY, KIND_VOLUNTEERING)[kind_code + 1] if kind_code >= 0 \
             else KIND_INTERVENTION
-        out.append(_suggestion(columns, row, kind, intervention_id, score, values, extra, need, weights, maximum))
+        v = dict(zip(names, factor_row, strict=True))
+        out.append(_suggestion(columns, row, kind, intervention_id, score, v, extra, need, weights, maximum))
     return Result(out, total, excluded)
 
 
@@ -633,7 +684,15 @@ def _slot_label(day: int, part: str) -> str:
     return f"{_s(WEEKDAYS[day])}{_s(PartOfDay(part).label)}"
 
 
+def _interests_label(codes) -> str:
+    return _("houdt van %(what)s") % {"what": ", ".join(_s(Interest(code).label) for code in codes)}
+
+
 def _slots_label(slots) -> str:
+    return _remembered("slots", frozenset(slots), _make_slots_label)
+
+
+def _make_slots_label(slots) -> str:
     ordered = sorted(slots, key=lambda s: (s[0], PARTS.index(s[1])))
     labels = [_slot_label(d, p) for d, p in ordered[:3]]
     if len(ordered) > 3:
@@ -655,11 +714,11 @@ def _money(amount: Decimal | None) -> str:
     return "€ " + f"{amount:.2f}".replace(".", ",")
 
 
-def _suggestion(columns, row, kind, intervention_id, score, values, extra, need, weights, maximum) -> Suggestion:
+def _suggestion(columns, row, kind, intervention_id, score, v, extra, need, weights, maximum) -> Suggestion:
+    """One suggestion explained; ``v``: its factor values (name -> float)."""
     c = columns.candidates[row]
     fits: list[str] = []
     misses: list[str] = []
-    v = {name: float(values[name][row]) for name in values}
 
     # when
     if need.availability and c.slots:
@@ -717,7 +776,7 @@ def _suggestion(columns, row, kind, intervention_id, score, values, extra, need,
     # interests
     shared = sorted(c.interests & need.effective_interests)
     if shared:
-        fits.append(_("houdt van %(what)s") % {"what": ", ".join(_s(Interest(code).label) for code in shared)})
+        fits.append(_remembered("interests", tuple(shared), _interests_label))
 
     # target group and age
     if v["target_group"] == 1.0 and c.target_groups:
@@ -752,7 +811,7 @@ def _suggestion(columns, row, kind, intervention_id, score, values, extra, need,
     # places left
     left = int(extra["left"][row])
     if c.capacity is not None and c.capacity > 0:
-        text = ngettext("nog %(n)s plaats", "nog %(n)s plaatsen", left) % {"n": left}
+        text = _n("nog %(n)s plaats", "nog %(n)s plaatsen", left) % {"n": left}
         (fits if left >= 3 else misses).append(text)
 
     evidence = evidence_of(int(extra["went"][row]), int(extra["still"][row]), bool(extra["shown"][row]))
@@ -776,9 +835,9 @@ def _percent(score: float, maximum: float) -> int:
 def evidence_of(went: int, still: int, shown: bool) -> Evidence:
     """The sentence of the local evidence: the figures only when shown (the small-cell rule passed)."""
     if shown and went:
-        sentence = ngettext("%(still)s van de %(went)s inwoner die hierheen ging komt er nog",
-                            "%(still)s van de %(went)s inwoners die hierheen gingen komen er nog",
-                            went) % {"still": still, "went": went}
+        sentence = _n("%(still)s van de %(went)s inwoner die hierheen ging komt er nog",
+                      "%(still)s van de %(went)s inwoners die hierheen gingen komen er nog",
+                      went) % {"still": still, "went": went}
         return Evidence(True, went, still, sentence)
     if went:
         return Evidence(False, None, None, _("lokale ervaring: te weinig gegevens"))
