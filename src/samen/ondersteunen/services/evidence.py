@@ -102,7 +102,7 @@ def protect(referrals: list[dict], changes: dict, *, minimum: int, applies: dict
     measures = [*COUNTS, *(("reason", key) for key in reasons)]
 
     # Counts: one call over every family.
-    sizes = {cell: n for cell, n in counts.items()}
+    sizes = dict(counts)
     for measure, n in all_counts.items():
         sizes[(ALL, measure)] = n
     for t in labels:
