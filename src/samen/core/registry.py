@@ -361,3 +361,26 @@ def meeting_section(key: str, template: str, context: Callable, capability: str 
 
 def evidence(key: str, question: str, fn: Callable) -> Evidence:
     return evidence_sources.register(key, Evidence(key, question, fn))
+
+
+@dataclass(frozen=True)
+class FactsheetSection:
+    """A part of the monitor's council factsheet (HTML and tagged PDF), after the survey's figures:
+    ``provide(gemeente, user, wijk)`` (``wijk``: a wijk's code, or None for the municipality) returns the
+    template's context, or None to leave the section out. Every figure in it is already suppressed as the
+    block publishes it elsewhere; ``capability``: who gets the section in their factsheet."""
+
+    key: str
+    title: Any
+    template: str
+    provide: Callable
+    capability: str | None = None
+    order: int = 100
+
+
+factsheet_sections: Registry[FactsheetSection] = Registry("factsheet sections")
+
+
+def factsheet_section(key: str, title, template: str, provide: Callable, capability: str | None = None,
+                      order: int = 100) -> FactsheetSection:
+    return factsheet_sections.register(key, FactsheetSection(key, title, template, provide, capability, order))

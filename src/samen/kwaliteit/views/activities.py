@@ -20,6 +20,7 @@ from django.views import View
 from samen.core import policy
 from samen.core.models import Organisation, Wijk
 from samen.core.views.mixins import PolicyMixin
+from samen.core.views.pages import record_panels
 from samen.kwaliteit import manage_forms as forms
 from samen.kwaliteit import publication, schedule
 from samen.kwaliteit.models import Activity, ActivityVersion
@@ -193,7 +194,9 @@ class ActivityDetailView(PolicyMixin, CataloguePage):
                     can_edit or policy.can(user, "catalogue.review")),
                 "can_republish": any(t.name == PublicationDecision.REPUBLISH
                                      for t in publication.WORKFLOW.available(activity, user)),
-                "public_url": public_url(activity) if getattr(activity, "on_site", False) else None}
+                "public_url": public_url(activity) if getattr(activity, "on_site", False) else None,
+                # what other blocks add to an activity's page (ondersteunen: the local evidence)
+                "sections": record_panels(user, activity)}
 
 
 class ActivityConfirmView(PolicyMixin, LoadsEditableActivity, CataloguePage):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from samen.core import policy
 from samen.core.views.mixins import PolicyMixin
+from samen.core.views.pages import record_panels
 from samen.kwaliteit import manage_forms as forms
 from samen.kwaliteit.models import Activity, Intervention
 from samen.kwaliteit.services import interventions
@@ -44,7 +45,9 @@ class _InterventionFormView(CataloguePage):
         applied = (policy.visible(self.request.user, Activity).select_related("organisation")
                    .filter(interventions=self.intervention)
                    .order_by("title") if self.intervention is not None else [])
+        sections = record_panels(self.request.user, self.intervention) if self.intervention is not None else []
         return {**super().get_context_data(**kwargs), "intervention": self.intervention, "applied": applied,
+                "sections": sections,  # what other blocks add (ondersteunen: the local evidence)
                 "form": kwargs.get("form") or forms.InterventionForm(initial=initial),
                 "title": _("Interventie bewerken") if self.intervention else _("Nieuwe interventie")}
 

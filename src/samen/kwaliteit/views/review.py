@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from samen.core import policy
 from samen.core.views.mixins import PolicyMixin
+from samen.core.views.pages import record_panels
 from samen.kwaliteit import manage_forms as forms
 from samen.kwaliteit.models import Activity, ActivityVersion
 from samen.kwaliteit.review import VersionStatus
@@ -55,6 +56,8 @@ class VersionReviewView(PolicyMixin, CataloguePage):
                 "against_live": against_live, "against_previous": against_previous,
                 # the same table twice says nothing new (a change to the approved version on the site)
                 "show_previous": previous is not None and against_previous != against_live,
+                # what other blocks add to an activity's page (ondersteunen: the local evidence)
+                "sections": record_panels(self.request.user, activity),
                 "form": kwargs.get("form") or (forms.ReviewForm() if is_pending else None)}
 
     def post(self, request, pk):

@@ -171,3 +171,47 @@ def _support_value(gemeente, code, user, wijk=None):
 
 
 registry.indicator_source("ondersteunen.outcomes", _("Ondersteunen"), _support_indicators, _support_value)
+
+
+# --- the local evidence on the catalogue's pages (kwaliteit renders the record sections it is given) ---------
+
+def _evidence_section(subject):
+    """On the activity's page, the regisseur's review of a version and the intervention's page: how earlier
+    referrals went, aggregates only (``services.evidence``). Only for ``trajectory.stats`` (the regisseur and
+    the beleidsadviseur), never for the aanbieder: the figures are about other residents' trajectories."""
+
+    def context(user, obj):
+        from django.urls import reverse
+
+        from samen.ondersteunen.services import evidence, outcomes
+
+        data = outcomes.catalogue_evidence(obj.gemeente)
+        row = data["rows"].get((subject, obj.pk))
+        if row is None:
+            row = evidence.empty_row(subject, obj.title if subject == "activity" else obj.name)
+        return {**data, "rows": None, "row": row, "subject": subject,
+                "outcomes_url": reverse("ondersteunen_rapportage:outcomes")}
+
+    return context
+
+
+registry.record_section("kwaliteit.activity", "ondersteunen.evidence", "ondersteunen/reports/sections/evidence.html",
+                        _evidence_section("activity"), "trajectory.stats", order=20)
+registry.record_section("kwaliteit.intervention", "ondersteunen.evidence",
+                        "ondersteunen/reports/sections/evidence.html", _evidence_section("intervention"),
+                        "trajectory.stats", order=20)
+
+
+# --- the monitor's factsheet (weten renders the factsheet sections it is given) ----------------------------------
+
+def _factsheet_section(gemeente, user, wijk=None):
+    """ondersteunen's figures for the municipality or one wijk (its code), over the outcomes page's default
+    period, suppressed as there (``services.outcomes``)."""
+    from samen.ondersteunen.services import outcomes
+
+    return outcomes.factsheet(gemeente, wijk)
+
+
+registry.factsheet_section("ondersteunen.outcomes", _("Ondersteunen: van signaal naar verbinding"),
+                           "ondersteunen/reports/factsheet_section.html", _factsheet_section, "trajectory.stats",
+                           order=40)

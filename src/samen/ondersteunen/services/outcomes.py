@@ -145,16 +145,23 @@ def compute(gemeente: Gemeente, *, date_from: datetime.date | None = None, date_
                              if t["status"] == TrajectoryStatus.AFGESLOTEN and t["closing_reason"]],
                             list(ClosingReason.choices), wijken),
     }
-    referrals = list(Referral.objects.filter(trajectory_id__in=wijk_of)
-                     .values("pk", "trajectory_id", "status", "activity_id", "activity__title", "intervention_id",
-                             "intervention__name", "still_going_6w"))
+    referrals = list(Referral.objects.filter(trajectory_id__in=wijk_of).values(*REFERRAL_FIELDS))
     tables["referral"] = crosstab([(wijk_of[r["trajectory_id"]], r["status"]) for r in referrals],
                                   list(ReferralStatus.choices), wijken)
 
     # Time to first contact, in working days.
-    delays = [working_days(timezone.localtime(t["started_at"]).date(), timezone.localtime(t["first_contact_at"]).date())
-              for t in trajectories if t["first_contact_at"]]
-    first_contact = {"n": len(delays), "median": statistics.median(delays) if len(delays) >= COUNT_MINIMUM else None}
+    delays_by_wijk = defaultdict(list)
+    for t in trajectories:
+        if t["first_contact_at"]:
+            delays_by_wijk[t["wijk_id"]].append(working_days(timezone.localtime(t["started_at"]).date(),
+                                                             timezone.localtime(t["first_contact_at"]).date()))
+    delays = [d for values in delays_by_wijk.values() for d in values]
+
+    def median(values):  # a median is not additive: 5 behind it is enough
+        return {"n": len(values), "median": statistics.median(values) if len(values) >= COUNT_MINIMUM else None}
+
+    first_contact = median(delays)
+    first_contact_by_wijk = {w.pk: median(delays_by_wijk.get(w.pk, [])) for w in wijken}
 
     # Shares per wijk and for the municipality.
     changes = _score_changes(list(wijk_of))
@@ -181,65 +188,60 @@ def compute(gemeente: Gemeente, *, date_from: datetime.date | None = None, date_
 
     shares = {"still_going": share_rows(going), "down_3m": share_rows(down[THREE_MONTHS]),
               "down_6m": share_rows(down[SIX_MONTHS])}
-    evidence = local_evidence(referrals, changes, minimum=minimum)
+    evidence = local_evidence(gemeente, referrals, changes, minimum=minimum)
     if wijk is not None:
         for table in tables.values():
             table["rows"] = [r for r in table["rows"] if r["wijk_id"] == wijk.pk]
         shares = {k: ([r for r in rows if r["wijk_id"] == wijk.pk], total) for k, (rows, total) in shares.items()}
     return {"gemeente": gemeente, "date_from": date_from, "date_to": date_to, "wijk": wijk, "minimum": minimum,
-            "count_minimum": COUNT_MINIMUM, "tables": tables, "first_contact": first_contact, "shares": shares,
+            "count_minimum": COUNT_MINIMUM, "tables": tables, "first_contact": first_contact,
+            "first_contact_by_wijk": first_contact_by_wijk, "shares": shares,
             "evidence": evidence, "trajectory_total": tables["state"]["total"]["total"]}
 
 
-def local_evidence(referrals: list[dict], changes: dict, *, minimum: int) -> list[dict]:
-    """Per activity and intervention: how many went, the share still going after 6 weeks and the share whose
-    score went down after 3 months, each only with at least ``minimum`` residents behind it (complementary
-    across the targets and their total)."""
-    targets = {}
-    going = defaultdict(lambda: [0, 0])
-    down = defaultdict(lambda: [0, 0])
-    referred = Counter()
-    for r in referrals:
-        if r["activity_id"]:
-            key = ("activity", r["activity_id"])
-            targets[key] = (_("activiteit"), r["activity__title"])
-        elif r["intervention_id"]:
-            key = ("intervention", r["intervention_id"])
-            targets[key] = (_("interventie"), r["intervention__name"])
-        else:
-            continue
-        referred[key] += 1
-        if r["still_going_6w"] is not None:
-            for k in (key, WHOLE):
-                going[k][0] += r["still_going_6w"]
-                going[k][1] += 1
-        change = changes.get(r["trajectory_id"], {}).get(THREE_MONTHS)
-        if change is not None and r["status"] in (ReferralStatus.BLIJFT_KOMEN, ReferralStatus.GESTOPT,
-                                                  ReferralStatus.EERSTE_KEER):
-            for k in (key, WHOLE):
-                down[k][0] += change
-                down[k][1] += 1
-    protected_going = protected_shares({k: tuple(v) for k, v in going.items()}, WHOLE, minimum=minimum)
-    protected_down = protected_shares({k: tuple(v) for k, v in down.items()}, WHOLE, minimum=minimum)
-    counts, _total = disclosure.protect([{"key": k, "n": referred[k]} for k in targets], ["n"])
-    shown_n = {row["key"]: row["n"] for row in counts}
-    rows = []
-    for key, (kind, label) in sorted(targets.items(), key=lambda item: (item[1][0], item[1][1])):
-        rows.append({"kind": kind, "label": label, "key": key, "referred": shown_n[key],
-                     "still_going": protected_going.get(key, {"n": 0, "share": None}),
-                     "down_3m": protected_down.get(key, {"n": 0, "share": None})})
-    return rows
+def _applies(gemeente) -> dict[int, list[int]]:
+    """{activity id: [the interventions it applies]} (one query)."""
+    from samen.kwaliteit.models import Activity
+
+    applies = defaultdict(list)
+    for activity_id, intervention_id in (Activity.interventions.through.objects
+                                         .filter(activity__gemeente=gemeente)
+                                         .values_list("activity_id", "intervention_id")):
+        applies[activity_id].append(intervention_id)
+    return applies
 
 
-def for_activity(activity) -> dict:
-    """The local evidence of one activity (for the catalogue's review, when kwaliteit offers a hook)."""
-    referrals = list(Referral.objects.filter(activity=activity)
-                     .values("pk", "trajectory_id", "status", "activity_id", "activity__title", "intervention_id",
-                             "intervention__name", "still_going_6w"))
-    rows = local_evidence(referrals, _score_changes([r["trajectory_id"] for r in referrals]),
-                          minimum=activity.gemeente.min_cell_size)
-    return rows[0] if rows else {"label": activity.title, "referred": 0, "still_going": {"n": 0, "share": None},
-                                 "down_3m": {"n": 0, "share": None}}
+def local_evidence(gemeente, referrals: list[dict], changes: dict, *, minimum: int) -> list[dict]:
+    """Per activity and intervention (with its activities): referred, went, stopped with reasons, still going
+    after 6 weeks, a lower score after 3 and 6 months; one protected set (``services.evidence``)."""
+    from samen.kwaliteit.models import Intervention
+    from samen.ondersteunen.services import evidence
+
+    names = dict(Intervention.objects.filter(gemeente=gemeente).values_list("pk", "name"))
+    rows = evidence.protect(referrals, changes, minimum=minimum, applies=_applies(gemeente), names=names)
+    return sorted(rows.values(), key=lambda row: (row["kind"], row["label"]))
+
+
+REFERRAL_FIELDS = ("pk", "trajectory_id", "status", "activity_id", "activity__title", "intervention_id",
+                   "first_visit_on", "still_going_6w", "end_reason")
+
+
+def catalogue_evidence(gemeente) -> dict:
+    """The local evidence of every activity and intervention over the outcomes page's default period, for
+    the catalogue's pages: {"rows": {target: row}, "date_from", "date_to", "minimum", "count_minimum"}. A
+    fixed number of queries, whatever the catalogue's size."""
+    from samen.ondersteunen.services import evidence
+
+    date_from, date_to = default_period()
+    trajectory_ids = list(_trajectories(gemeente, date_from, date_to).values_list("pk", flat=True))
+    referrals = list(Referral.objects.filter(trajectory_id__in=trajectory_ids).values(*REFERRAL_FIELDS))
+    from samen.kwaliteit.models import Intervention
+
+    names = dict(Intervention.objects.filter(gemeente=gemeente).values_list("pk", "name"))
+    rows = evidence.protect(referrals, _score_changes([r["trajectory_id"] for r in referrals]),
+                            minimum=gemeente.min_cell_size, applies=_applies(gemeente), names=names)
+    return {"rows": rows, "date_from": date_from, "date_to": date_to, "minimum": gemeente.min_cell_size,
+            "count_minimum": COUNT_MINIMUM}
 
 
 def percent(share: float | None) -> str:
@@ -302,4 +304,35 @@ def summary(gemeente: Gemeente, year: int) -> dict:
         ],
         "note": _("Aantallen onder %(count)s en aandelen over minder dan %(n)s inwoners worden niet getoond, ook "
                   "niet als ze uit totalen af te leiden zijn.") % {"count": COUNT_MINIMUM, "n": data["minimum"]},
+    }
+
+
+def factsheet(gemeente: Gemeente, wijk_code: str | None = None) -> dict | None:
+    """For the monitor's factsheet: the figures of the municipality, or of one wijk (its code), over the
+    default period, each suppressed as on the outcomes page (a hidden value is None)."""
+    wijk = Wijk.objects.filter(gemeente=gemeente, code=wijk_code).first() if wijk_code else None
+    data = compute(gemeente, wijk=wijk)
+
+    def row_of(rows, total):
+        if wijk is None:
+            return total
+        return next((r for r in rows if r.get("wijk_id") == wijk.pk), None)
+
+    state = row_of(data["tables"]["state"]["rows"], data["tables"]["state"]["total"])
+    referral_table = data["tables"]["referral"]
+    referral = row_of(referral_table["rows"], referral_table["total"])
+    contact = data["first_contact"] if wijk is None else data["first_contact_by_wijk"].get(wijk.pk)
+    shares = {key: row_of(*data["shares"][key]) for key in ("still_going", "down_3m", "down_6m")}
+    return {
+        "area_name": wijk.display_name if wijk else gemeente.name, "wijk": wijk,
+        "date_from": data["date_from"], "date_to": data["date_to"],
+        "minimum": data["minimum"], "count_minimum": data["count_minimum"],
+        "trajectories": state["total"] if state else 0,
+        "first_contact": contact["median"] if contact else None,
+        "referrals": [{"label": label, "value": value} for label, value in
+                      zip(referral_table["columns"], referral["cells"] if referral else [], strict=False)],
+        "shares": [{"label": label, "share": (shares[key] or {}).get("share"), "n": (shares[key] or {}).get("n")}
+                   for key, label in (("still_going", _("Komt na 6 weken nog bij de activiteit")),
+                                      ("down_3m", _("Eenzaamheidsscore (6 vragen) lager na 3 maanden")),
+                                      ("down_6m", _("Eenzaamheidsscore (6 vragen) lager na 6 maanden")))],
     }

@@ -9,6 +9,7 @@ import base64
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from samen.core import policy, registry
 from samen.core.pdf import write_pdf
 from samen.weten.services import monitor
 
@@ -32,7 +33,20 @@ def context(gemeente, user, indicator: str, wijk: str | None = None) -> dict:
             "focus": data.series(wijk), "area_targets": data.targets_for(wijk),
             "table_wijken": {wijk: data.wijken[wijk]} if wijk else data.wijken,
             "map_uri": _data_uri(charts.get("map_svg")), "trend_uri": _data_uri(charts.get("trend_svg")),
-            "forest_uri": _data_uri(charts.get("forest_svg"))}
+            "forest_uri": _data_uri(charts.get("forest_svg")), "sections": sections(gemeente, user, wijk)}
+
+
+def sections(gemeente, user, wijk: str | None) -> list[dict]:
+    """What other blocks add to the factsheet (``registry.factsheet_section``), for this user, in order."""
+    shown = []
+    for section in registry.by_order(registry.factsheet_sections):
+        if section.capability is not None and not policy.can(user, section.capability):
+            continue
+        context = section.provide(gemeente, user, wijk)
+        if context is not None:
+            shown.append({"key": section.key, "title": section.title, "template": section.template,
+                          "context": context})
+    return shown
 
 
 def render(gemeente, user, indicator: str = "lonely", wijk: str | None = None) -> bytes:
