@@ -248,6 +248,10 @@ def load_signals(gemeente: Gemeente) -> str | None:
     regisseur = User.objects.get(username="regisseur")
     wijken = list(Wijk.objects.filter(gemeente=gemeente).order_by("code"))
     sw_wijken = set(User.objects.get(username="sociaalwerker").wijken.values_list("pk", flat=True))
+    # The demo district nurse passed two signals of her own wijk on, so that *Mijn meldingen* shows her
+    # their stage (the rest came in without a reporter who logs in).
+    partner = User.objects.filter(username="partner", gemeente=gemeente).first()
+    partner_wijken = set(partner.wijken.values_list("pk", flat=True)) if partner else set()
     signals = []
     channels = ["staff", "resident_self", "resident_concern", "volunteer", "staff", "organisation"]
     for i, wijk in enumerate(wijken):
@@ -255,8 +259,10 @@ def load_signals(gemeente: Gemeente) -> str | None:
         if pc is None:
             continue
         for j in range(3 if wijk.pk in sw_wijken else 1):
+            by_partner = wijk.pk in partner_wijken and j < 2
             submission = submit_signal(
-                gemeente, channel=channels[(i + j) % len(channels)],
+                gemeente, channel="staff" if by_partner else channels[(i + j) % len(channels)],
+                reporter=partner if by_partner else None,
                 data={"postcode": pc.postcode, "house_number": pc.number_from, "observations": ["weinig_bezoek"],
                       "description": f"{DESCRIPTIONS[(i + j) % len(DESCRIPTIONS)]} ({wijk.code}, {j + 1})",
                       "age_group": "75+"},
