@@ -44,7 +44,6 @@ import json
 import os
 import platform
 import random
-import re
 import secrets
 import shutil
 import signal
@@ -85,11 +84,22 @@ def generate(out: Path, users: int, seed: int = 12) -> None:  # noqa: C901, PLR0
     from samen.core.models import Buurt, Gemeente, Organisation, Resident, User, Wijk
     from samen.core.roles import Role
     from samen.kwaliteit.models import Activity
-    from samen.ondersteunen.models import (CheckIn, ConsentEvent, ContactAttempt, Measurement, Note, Profile,
-                                           Referral, ReferralEvent, SupportSettings, Trajectory, TrajectoryEvent)
+    from samen.ondersteunen.models import (
+        CheckIn,
+        ConsentEvent,
+        ContactAttempt,
+        Measurement,
+        Note,
+        Profile,
+        Referral,
+        ReferralEvent,
+        SupportSettings,
+        Trajectory,
+        TrajectoryEvent,
+    )
     from samen.ondersteunen.workflow import CheckInStatus, ReferralStatus, TrajectoryStatus
 
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 -- test data, not secrets
     now = timezone.now()
     today = timezone.localdate()
     t0 = time.monotonic()
@@ -270,7 +280,9 @@ def generate(out: Path, users: int, seed: int = 12) -> None:  # noqa: C901, PLR0
         s.create()
         own = list(Trajectory.objects.filter(gemeente=u.gemeente_id, **(
             {"worker": u} if u.role == Role.SOCIAAL_WERKER else {})).values_list("pk", "resident_id")[:200])
-        sessions.append({"user": u.username, "role": u.role, "cookie": s.session_key, "trajectories": own})
+        sessions.append({"user": u.username,
+                         "role": "sociaal_werker" if u.role == Role.SOCIAAL_WERKER else "regisseur",
+                         "cookie": s.session_key, "trajectories": own})
     sizes = {"gemeenten": Gemeente.objects.count(), "wijken": Wijk.objects.count(), "buurten": Buurt.objects.count(),
              "residents": Resident.objects.count(), "trajectories": Trajectory.objects.count(),
              "open trajectories": Trajectory.objects.exclude(status__in=closed_statuses).count(),
@@ -319,10 +331,9 @@ def pg(sql_text: str, dbname: str = "postgres"):
     import psycopg
 
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{dbname}", autocommit=True, connect_timeout=10) as c:
-        row = c.execute(sql_text).fetchone() if sql_text.lstrip().upper().startswith(("SELECT", "SHOW")) else None
-        if row is None:
-            return None
-        return row[0]
+        cur = c.execute(sql_text)
+        row = cur.fetchone() if cur.description else None
+        return row[0] if row else None
 
 
 def run_samen(env: dict, *args: str, timeout: float) -> str:
@@ -443,10 +454,9 @@ def user_paths(session: dict, rnd: random.Random):
     first = "/ondersteunen/mijn-inwoners/" if session["role"] == "sociaal_werker" else "/ondersteunen/overzicht/"
     while True:
         pk, resident = rnd.choice(session["trajectories"])
-        for page, path in (("caseload" if "mijn" in first else "oversight", first),
+        yield from (("caseload" if "mijn" in first else "oversight", first),
                            ("trajectory", f"/ondersteunen/trajecten/{pk}/"), ("floor", "/healthz"),
-                           ("resident", f"/inwoners/{resident}/"), ("floor", "/healthz")):
-            yield page, path
+                           ("resident", f"/inwoners/{resident}/"), ("floor", "/healthz"))
 
 
 async def run_phase(sessions: list[dict], port: int, seconds: float, think: tuple[float, float] | None,
@@ -457,7 +467,7 @@ async def run_phase(sessions: list[dict], port: int, seconds: float, think: tupl
     deadline = time.monotonic() + seconds
 
     async def one(i: int, session: dict):
-        rnd = random.Random(seed * 1000 + i)
+        rnd = random.Random(seed * 1000 + i)  # noqa: S311 -- think times, not secrets
         client = Client(port, session["cookie"])
         if think:
             await asyncio.sleep(rnd.uniform(0, think[1]))  # do not start in lock-step
@@ -467,7 +477,7 @@ async def run_phase(sessions: list[dict], port: int, seconds: float, think: tupl
             t = time.perf_counter()
             try:
                 status, _size = await client.get(path)
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 errors[page] += 1
                 statuses[page].add(type(exc).__name__)
                 client.close()
@@ -527,7 +537,8 @@ for s in sessions:
     c.cookies["sessionid"] = s["cookie"]
     pk, resident = s["trajectories"][0]
     first = "/ondersteunen/mijn-inwoners/" if s["role"] == "sociaal_werker" else "/ondersteunen/overzicht/"
-    for name, path in (("caseload" if "mijn" in first else "oversight", first), ("trajectory", f"/ondersteunen/trajecten/{pk}/"),
+    for name, path in (("caseload" if "mijn" in first else "oversight", first),
+                       ("trajectory", f"/ondersteunen/trajecten/{pk}/"),
                        ("resident", f"/inwoners/{resident}/"), ("floor", "/healthz")):
         with CaptureQueriesContext(connection) as q:
             r = c.get(path)
@@ -581,14 +592,16 @@ def markdown(r: dict) -> str:
            "- Each user loops: Mijn inwoners (regisseurs: Overzicht), a trajectory of their own caseload (regisseurs: "
            "of their gemeente), the resident of that trajectory; a GET /healthz after the trajectory and after the "
            "resident page is the floor, under the same load, same users, same cookie.",
-           f"- Server: `samen serve --workers {r['workers']} --threads {r['threads']}` (gunicorn gthread), picked by the "
+           f"- Server: `samen serve --workers {r['workers']} --threads {r['threads']}` (gunicorn gthread), "
+           "picked by the "
            "sweep below (best p95 of the pages in the saturation model).",
            "- Queries per page (Django test client, same data): " +
            ", ".join(f"{k} {v[1]}" for k, v in r["queries"].items()) + ".", "",
            f"### (a) Browsing: think time {r['think'][0]:g}-{r['think'][1]:g} s (uniform) between pages, "
            f"{r['seconds']:g} s", "",
            *table(browse), "",
-           f"{browse['_']['requests']:,} requests in {browse['_']['wall']:.0f} s ({browse['_']['throughput']:.1f}/s).", "",
+           f"{browse['_']['requests']:,} requests in {browse['_']['wall']:.0f} s "
+           f"({browse['_']['throughput']:.1f}/s).", "",
            f"### (b) Saturation: the same {len(r['users'])} users back-to-back (no think time), {r['seconds']:g} s", "",
            *table(r["saturation"]), "",
            f"{r['saturation']['_']['requests']:,} requests in {r['saturation']['_']['wall']:.0f} s "
@@ -629,8 +642,9 @@ def main(argv=None) -> int:  # noqa: PLR0915
     name = f"samen_region_{secrets.token_hex(4)}"
     workdir = Path(tempfile.mkdtemp(prefix="samen-region-"))
     env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}", "SAMEN_DATA_DIR": str(workdir),
-           "SAMEN_REQUIRE_2FA": "false", "DJANGO_SETTINGS_MODULE": "samen.conf.settings", "PYTHONPATH": str(REPO / "src")}
-    r = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+           "SAMEN_REQUIRE_2FA": "false", "DJANGO_SETTINGS_MODULE": "samen.conf.settings",
+           "PYTHONPATH": str(REPO / "src")}
+    r = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
          "argv": " ".join(sys.argv[1:] if argv is None else argv), "load_before": loadavg(), "think": think,
          "seconds": a.seconds}
     pg(f'CREATE DATABASE "{name}"')
