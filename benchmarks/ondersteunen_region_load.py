@@ -533,7 +533,7 @@ from django.test.utils import CaptureQueriesContext
 sessions = json.loads(sys.argv[1])
 out = {}
 for s in sessions:
-    c = Client()
+    c = Client(HTTP_HOST="127.0.0.1")
     c.cookies["sessionid"] = s["cookie"]
     pk, resident = s["trajectories"][0]
     first = "/ondersteunen/mijn-inwoners/" if s["role"] == "sociaal_werker" else "/ondersteunen/overzicht/"
@@ -654,6 +654,7 @@ def main(argv=None) -> int:  # noqa: PLR0915
         print(f"database {name}; migrate and demo", flush=True)
         run_samen(env, "migrate", "--noinput", timeout=900)
         run_samen(env, "demo", timeout=900)
+        run_samen(env, "collectstatic", "--noinput", timeout=300)  # the query probe renders pages before serve
         out = workdir / "region.json"
         done = subprocess.run([str(PYTHON), __file__, "--generate", str(out), "--users", str(a.users)], env=env,  # noqa: S603
                               timeout=1800, check=False, cwd=REPO)
