@@ -180,7 +180,7 @@ def generate(out: Path, users: int, seed: int = 12) -> None:  # noqa: C901, PLR0
         closed_statuses = [TrajectoryStatus.AFGESLOTEN, TrajectoryStatus.NIET_BEREIKT, TrajectoryStatus.AFGEZIEN]
         trajectories = []
         for i in range(TRAJECTORIES):
-            r = residents[i * RESIDENTS // TRAJECTORIES]
+            r = residents[(i // GEMEENTEN) * 2 * GEMEENTEN + i % GEMEENTEN]  # every gemeente, distinct
             wijk = r.buurt.wijk
             worker = rnd.choice(workers_in[wijk.pk])
             status = rnd.choice(open_statuses) if rnd.random() < 0.6 else rnd.choice(closed_statuses)
