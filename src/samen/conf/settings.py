@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "samen.core.middleware.PolicyMemoMiddleware",
     "samen.core.middleware.InputGuardMiddleware",
     "samen.core.middleware.SecondFactorMiddleware",
     "samen.core.middleware.ForcedPasswordChangeMiddleware",

@@ -199,3 +199,20 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+class PolicyMemoMiddleware:
+    """A GET or HEAD request remembers its ``policy.can(user, ..., obj)`` record checks (``policy.memoised``):
+    a page that asks about the same record several times asks the database once. Requests that write are never
+    memoised, so an answer cannot outlive the change that would alter it."""
+
+    SAFE = ("GET", "HEAD")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.SAFE:
+            return self.get_response(request)
+        with policy.memoised():
+            return self.get_response(request)

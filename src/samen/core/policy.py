@@ -16,7 +16,9 @@ visible to anyone. The core's own rules are in ``samen.core.blocks``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import contextvars
+from collections.abc import Iterator, Mapping
 
 from django.apps import apps
 from django.conf import settings
@@ -114,11 +116,39 @@ def is_fully_authenticated(user) -> bool:
     return True
 
 
+# The answers of "may this user see this record" within one read-only request (None: not memoising).
+_seen: contextvars.ContextVar[dict | None] = contextvars.ContextVar("samen_policy_seen", default=None)
+
+
+@contextlib.contextmanager
+def memoised() -> Iterator[None]:
+    """Remember ``can(user, ..., obj)``'s record check for the duration of the block (one GET request, see
+    ``core.middleware.PolicyMemoMiddleware``): a page asks about the same trajectory several times. Only for
+    requests that change nothing, so no answer outlives a write; the memo is a fresh dict per block (a context
+    variable: per thread, never shared between requests or users) and keyed by the user as well."""
+    token = _seen.set({})
+    try:
+        yield
+    finally:
+        _seen.reset(token)
+
+
 def can(user, capability: str, obj: models.Model | None = None) -> bool:
     if capability not in capabilities_of(user):
         return False
     if obj is None:
         return True
+    memo = _seen.get()
+    if memo is None or obj.pk is None:
+        return _sees(user, obj)
+    # visible() depends on the user and the model only; the capability was checked above.
+    key = (user.pk, user.role, user.gemeente_id, obj._meta.label_lower, obj.pk)
+    if key not in memo:
+        memo[key] = _sees(user, obj)
+    return memo[key]
+
+
+def _sees(user, obj: models.Model) -> bool:
     return visible(user, type(obj)).filter(pk=obj.pk).exists()
 
 

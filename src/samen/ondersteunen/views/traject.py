@@ -69,12 +69,13 @@ def timeline(trajectory: Trajectory) -> list[dict]:
         rows.append({"at": _midnight(m.measured_on), "kind": _("Meting"),
                      "text": f"{m.get_scale_display()}: {m.score} ({m.category})", "detail": m.get_moment_display(),
                      "by": ""})
-    for referral in trajectory.referrals.select_related("activity", "intervention", "organisation"):
+    for referral in trajectory.referrals.select_related("activity", "intervention", "organisation").prefetch_related(
+            "events"):
         for event in referral.events.all():
             rows.append({"at": event.at, "kind": _("Verwijzing"),
                          "text": f"{referral.target_label}: {workflow.ReferralStatus(event.to_status).label}",
                          "detail": event.reason, "by": event.by_label})
-        if not referral.events.exists():
+        if not referral.events.all():
             rows.append({"at": referral.created_at, "kind": _("Verwijzing"),
                          "text": f"{referral.target_label}: {referral.get_status_display()}", "detail": "", "by": ""})
     for checkin in trajectory.checkins.all():
