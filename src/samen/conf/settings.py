@@ -218,6 +218,13 @@ CACHES = {
                 "TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3}},
     "routes": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "samen-vinden-routes",
                "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 20000}},
+    # Rendered charts (SVG), keyed by their specification: shared by the processes of one machine, so that a
+    # chart drawn once (40-90 ms in vl-convert) is not drawn again by the next worker. A derived artefact: a
+    # lost entry is simply drawn again; nothing personal beyond what the page shows is in it, and it goes with
+    # the data directory.
+    "charts": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+               "LOCATION": str(DATA_DIR / "cache" / "charts"), "TIMEOUT": 7 * 24 * 3600,
+               "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4}},
 }
 
 # --- static files -----------------------------------------------------------------------------
