@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,7 +27,7 @@ from samen.core import accesslog, policy
 from samen.core.models import AccessAction, AccessLogEntry, Purpose, Resident
 from samen.core.services import residents as resident_service
 from samen.ondersteunen.models import ConsentEvent, HealthDimension, Trajectory
-from samen.ondersteunen.services import retention
+from samen.ondersteunen.services import charts, retention
 from samen.ondersteunen.workflow import TRAJECTORY_OPEN
 
 
@@ -145,41 +144,12 @@ def as_json(data: dict) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-def spider_svg(health: dict) -> str:
-    """The six dimensions of positieve gezondheid (0-10) as a spider web, in SVG."""
-    dims = list(HealthDimension)
-    cx = cy = 110
-    radius = 80
-
-    def point(i, value):
-        angle = -math.pi / 2 + 2 * math.pi * i / len(dims)
-        r = radius * value / 10
-        return cx + r * math.cos(angle), cy + r * math.sin(angle)
-
-    rings = "".join(
-        '<polygon fill="none" stroke="#c4c4c4" stroke-width="0.6" points="'
-        + " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, level) for i in range(len(dims)))) + '"/>'
-        for level in (2, 4, 6, 8, 10))
-    spokes = "".join('<line stroke="#c4c4c4" stroke-width="0.6" x1="{}" y1="{}" x2="{:.1f}" y2="{:.1f}"/>'.format(
-        cx, cy, *point(i, 10)) for i in range(len(dims)))
-    values = [max(0, min(10, int(health.get(d.value, 0) or 0))) for d in dims]
-    shape = ('<polygon fill="#00605a" fill-opacity="0.25" stroke="#00605a" stroke-width="1.5" points="'
-             + " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values))) + '"/>')
-    labels = ""
-    for i, d in enumerate(dims):
-        x, y = point(i, 12.2)
-        labels += (f'<text x="{x:.1f}" y="{y:.1f}" font-size="7" text-anchor="middle" '
-                   f'font-family="DejaVu Sans">{d.label} ({values[i]})</text>')
-    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="-20 0 260 220" width="260" height="220" role="img">'
-            f'<title>{_("Positieve gezondheid")}</title>{rings}{spokes}{shape}{labels}</svg>')
-
-
 def as_pdf(resident: Resident, data: dict) -> bytes:
     from weasyprint import HTML
 
     for trajectory in data["trajecten"]:
         health = (trajectory.get("krachtenprofiel") or {}).get("positieve_gezondheid") or {}
-        trajectory["spider_uri"] = ("data:image/svg+xml;base64," + base64.b64encode(spider_svg(health).encode())
+        trajectory["spider_uri"] = ("data:image/svg+xml;base64," + base64.b64encode(charts.spider_svg(health).encode())
                                     .decode()) if health else None
         trajectory["health_rows"] = [(d.label, health.get(d.value)) for d in HealthDimension] if health else []
     html = render_to_string("ondersteunen/reports/inzage_pdf.html", {"resident": resident, "data": data})

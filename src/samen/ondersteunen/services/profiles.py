@@ -1,5 +1,5 @@
-"""The strengths profile (ABCD, positieve gezondheid): the one write path of ``Profile``, and its spider web
-and the measurement chart as Vega-Lite specifications (rendered to SVG by ``weten.charts``, no JavaScript)."""
+"""The strengths profile (ABCD, positieve gezondheid): the one write path of ``Profile`` and the rows of its
+table (the spider web beside it is drawn by ``services.charts``)."""
 
 from __future__ import annotations
 
@@ -74,70 +74,3 @@ def profile_of(trajectory: Trajectory) -> Profile | None:
 def health_rows(profile: Profile | None) -> list[dict]:
     health = profile.health if profile else {}
     return [{"dimension": str(label), "score": health.get(value)} for value, label in HealthDimension.choices]
-
-
-def spider_spec(profile: Profile) -> dict:
-    """The six dimensions 0-10 as a spider web (radar): rings at 2, 4, ..., 10 and the resident's polygon."""
-    import math
-
-    from samen.weten.charts import CONFIG, PRIMARY, SCHEMA
-
-    rows = health_rows(profile)
-    n, radius = len(rows), 120
-    points, spokes, labels = [], [], []
-    for i, row in enumerate(rows):
-        angle = math.pi / 2 - 2 * math.pi * i / n
-        cos, sin = math.cos(angle), math.sin(angle)
-        score = row["score"] if row["score"] is not None else 0
-        points.append({"x": cos * radius * score / 10, "y": sin * radius * score / 10, "order": i})
-        spokes += [{"x": 0, "y": 0, "spoke": i}, {"x": cos * radius, "y": sin * radius, "spoke": i}]
-        text = row["dimension"] + (f" ({row['score']})" if row["score"] is not None else " (—)")
-        labels.append({"x": cos * (radius + 18), "y": sin * (radius + 14), "text": text})
-    points.append({**points[0], "order": n})
-    rings = [{"x": math.cos(math.pi / 2 - 2 * math.pi * (i % n) / n) * radius * level / 10,
-              "y": math.sin(math.pi / 2 - 2 * math.pi * (i % n) / n) * radius * level / 10, "ring": level, "order": i}
-             for level in (2, 4, 6, 8, 10) for i in range(n + 1)]
-    scale = {"domain": [-radius - 60, radius + 60]}
-    axis_off = {"axis": None, "scale": scale}
-    xy = {"x": {"field": "x", "type": "quantitative", **axis_off}, "y": {"field": "y", "type": "quantitative",
-                                                                      **axis_off}}
-    return {
-        "$schema": SCHEMA, "title": _("Positieve gezondheid (0-10)"), "width": 340, "height": 340, "config": CONFIG,
-        "layer": [
-            {"data": {"values": rings}, "mark": {"type": "line", "color": "#c8c8c8", "strokeWidth": 1},
-             "encoding": {**xy, "detail": {"field": "ring"}, "order": {"field": "order"}}},
-            {"data": {"values": spokes}, "mark": {"type": "line", "color": "#c8c8c8", "strokeWidth": 1},
-             "encoding": {**xy, "detail": {"field": "spoke"}}},
-            {"data": {"values": points}, "mark": {"type": "line", "color": PRIMARY, "strokeWidth": 2.5, "point": True},
-             "encoding": {**xy, "order": {"field": "order"}}},
-            {"data": {"values": labels}, "mark": {"type": "text", "fontSize": 11, "color": "#222"},
-             "encoding": {**xy, "text": {"field": "text"}}},
-        ],
-    }
-
-
-def measurement_spec(measurements) -> dict | None:
-    """The scores over time, one line per scale (higher is lonelier)."""
-    from samen.weten.charts import CONFIG, SCHEMA
-
-    values = [{"datum": m.measured_on.isoformat(), "score": m.score, "schaal": str(m.get_scale_display())}
-              for m in measurements]
-    if not values:
-        return None
-    return {
-        "$schema": SCHEMA, "title": _("Eenzaamheidsscore per meting"), "width": 420, "height": 220, "config": CONFIG,
-        "data": {"values": values},
-        "mark": {"type": "line", "point": True},
-        "encoding": {"x": {"field": "datum", "type": "temporal", "title": _("datum"),
-                           "axis": {"format": "%d-%m-%Y", "labelAngle": 0}},
-                     "y": {"field": "score", "type": "quantitative", "title": _("score (hoger is eenzamer)")},
-                     "color": {"field": "schaal", "type": "nominal", "title": _("schaal")}},
-    }
-
-
-def svg(spec: dict | None) -> str:
-    if spec is None:
-        return ""
-    from samen.weten.charts import svg as render
-
-    return render(spec)

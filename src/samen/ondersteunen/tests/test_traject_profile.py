@@ -12,8 +12,8 @@ from samen.core.roles import Role
 from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import ResidentFactory, UserFactory
 from samen.ondersteunen.matching_weights import DEFAULT_WEIGHTS, FACTORS
-from samen.ondersteunen.models import Measurement, Profile, SupportSettings
-from samen.ondersteunen.services import profiles, trajectories
+from samen.ondersteunen.models import HealthDimension, Measurement, Profile, SupportSettings
+from samen.ondersteunen.services import charts, profiles, trajectories
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +90,40 @@ def test_the_service_refuses_what_a_form_could_not_send(trajectory):
 @settings(max_examples=25, deadline=None)
 @given(scores=st.dictionaries(st.sampled_from(["lichaamsfuncties", "mentaal_welbevinden", "zingeving",
                                                 "kwaliteit_van_leven", "meedoen", "dagelijks_functioneren"]),
-                              st.integers(min_value=0, max_value=10)))
+                              st.integers(min_value=-5, max_value=15)))
 def test_spider_points_stay_inside_the_web(scores):
-    profile = Profile(health=scores)
-    spec = profiles.spider_spec(profile)
-    polygon = spec["layer"][2]["data"]["values"]
-    assert len(polygon) == 7 and polygon[0]["x"] == polygon[-1]["x"]
-    assert all((p["x"] ** 2 + p["y"] ** 2) ** 0.5 <= 120 + 1e-9 for p in polygon)
+    points = charts.spider_points(scores, radius=120)
+    assert len(points) == 6
+    assert all((x ** 2 + y ** 2) ** 0.5 <= 120 + 1e-9 for x, y in points)
+    # Each point lies on its own spoke at the (clamped) score's distance from the centre.
+    for (x, y), dimension in zip(points, HealthDimension, strict=True):
+        score = max(0, min(10, scores.get(dimension.value, 0)))
+        assert abs((x ** 2 + y ** 2) ** 0.5 - 12 * score) < 1e-9
+    svg = charts.spider_svg(scores)
+    assert svg.startswith('<svg role="img" aria-label="Positieve gezondheid (0-10)"') and svg.count("<polygon") == 6
+
+
+def test_spider_web_labels_each_dimension_with_its_score_or_a_dash():
+    svg = charts.spider_svg({"meedoen": 3})
+    assert "meedoen (3)" in svg and "zingeving (—)" in svg
+
+
+def test_measurement_chart_draws_a_line_per_scale_on_the_scale_range():
+    import datetime
+
+    rows = [Measurement(measured_on=datetime.date(2026, 1, 5), score=5, scale="djg6"),
+            Measurement(measured_on=datetime.date(2026, 3, 1), score=2, scale="djg6"),
+            Measurement(measured_on=datetime.date(2026, 2, 1), score=8, scale="ucla3")]
+    svg = charts.measurement_svg(rows)
+    assert svg.startswith('<svg role="img" aria-label="Eenzaamheidsscore per meting"')
+    assert svg.count("<polyline") == 1  # DJG-6 has two points; UCLA-3 one, drawn as a point only
+    assert svg.count("<circle") == 3 + 2  # the points and the legend's two swatches
+    assert "05-01-2026" in svg and "01-03-2026" in svg and "UCLA, 3 vragen" in svg
+    # The y-axis spans both scales' ranges (0-6 and 3-9), in steps of two.
+    assert ">0</text>" in svg and ">8</text>" in svg and ">9</text>" not in svg
+    only_djg6 = charts.measurement_svg(rows[:2])
+    assert "De Jong Gierveld" not in only_djg6 and ">6</text>" in only_djg6  # no legend for one scale
+    assert charts.measurement_svg([]) == ""
 
 
 def test_djg6_measurement_from_the_form_and_the_chart(client, trajectory):

@@ -24,7 +24,7 @@ from samen.core.views.pages import record_panels
 from samen.ondersteunen import traject_forms as forms
 from samen.ondersteunen import workflow
 from samen.ondersteunen.models import ConsentEvent, ConsentPurpose, Measurement, SupportSettings, Trajectory
-from samen.ondersteunen.services import caseload, contacts, profiles, trajectories
+from samen.ondersteunen.services import caseload, charts, contacts, profiles, trajectories
 from samen.ondersteunen.services import consent as consent_service
 from samen.ondersteunen.services import measurements as measurement_service
 from samen.ondersteunen.services import settings as settings_service
@@ -150,9 +150,9 @@ class TrajectoryDetailView(_TrajectoryView):
             if resident_id else [],
             "not_reached": contacts.not_reached_status(trajectory),
             "profile": profile, "health_rows": profiles.health_rows(profile) if profile else [],
-            "spider_svg": profiles.svg(profiles.spider_spec(profile)) if profile and profile.health else "",
+            "spider_svg": charts.spider_svg(profile.health) if profile and profile.health else "",
             "measurements": measurements,
-            "measurement_svg": profiles.svg(profiles.measurement_spec(measurements)) if len(measurements) > 1 else "",
+            "measurement_svg": charts.measurement_svg(measurements) if len(measurements) > 1 else "",
             "reporter_contact": _reported_contact(trajectory),
             # What the other parts add (matching, referrals and aftercare, case consultation).
             "sections": record_panels(user, trajectory),
