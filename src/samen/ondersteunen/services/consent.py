@@ -34,7 +34,12 @@ def current(resident_id: int | None, purpose: str) -> bool:
 
 
 def current_all(resident_id: int | None) -> dict[str, bool]:
-    return {purpose: current(resident_id, purpose) for purpose in ConsentPurpose.values}
+    """The resident's latest word on every purpose, in one query (the same rule as ``current``)."""
+    answer = dict.fromkeys(ConsentPurpose.values, False)
+    if resident_id is not None:
+        events = ConsentEvent.objects.filter(resident_id=resident_id).order_by("at", "id")
+        answer.update(dict(events.values_list("purpose", "given")))  # the latest per purpose wins
+    return answer
 
 
 def require(resident_id: int | None, purpose: str, field: str = "consent") -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from samen.core.models import AccessLogEntry
 from samen.core.roles import Role
 from samen.core.tests.clients import verified_client
 from samen.core.tests.factories import ResidentFactory, UserFactory
-from samen.ondersteunen.models import ConsentEvent, ContactAttempt, Note, Trajectory, TrajectoryEvent
+from samen.ondersteunen.models import ConsentEvent, ConsentPurpose, ContactAttempt, Note, Trajectory, TrajectoryEvent
 from samen.ondersteunen.services import trajectories
 from samen.ondersteunen.tests.factories import TrajectoryFactory, worker_in
 from samen.ondersteunen.workflow import TrajectoryStatus
@@ -266,3 +268,24 @@ def test_signal_page_shows_how_to_reach_and_the_reporter_sees_only_the_stage(tra
     contacts.add_note(worker, started.pk, contacts_note)
     mine = verified_client(partner).get(reverse("vinden:my_reports")).content.decode()
     assert "contact gelegd" in mine and contacts_note not in mine
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=st.lists(st.tuples(st.sampled_from(ConsentPurpose.values), st.booleans(), st.integers(0, 3)),
+                        max_size=8))
+def test_the_current_consent_of_every_purpose_agrees_with_asking_one_purpose(trajectory, history):
+    """The page asks once for all purposes; the answer is the latest word per purpose, as ``current`` gives it
+    (also when two words share a timestamp: the later row wins)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from samen.ondersteunen.services import consent
+
+    resident = trajectory.resident
+    ConsentEvent.objects.filter(resident=resident).delete()
+    start = timezone.now() - datetime.timedelta(days=10)
+    for purpose, yes, day in history:
+        event = consent.record(trajectory.worker, resident, purpose, yes, how="mondeling")
+        ConsentEvent.objects.filter(pk=event.pk).update(at=start + datetime.timedelta(days=day))
+    assert consent.current_all(resident.pk) == {p: consent.current(resident.pk, p) for p in ConsentPurpose.values}

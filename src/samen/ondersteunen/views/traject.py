@@ -130,8 +130,8 @@ class TrajectoryDetailView(_TrajectoryView):
         profile = profiles.profile_of(trajectory)
         measurements = list(trajectory.measurements.all())
         resident_id = trajectory.resident_id
-        consent_rows = [{"purpose": label, "given": consent_service.current(resident_id, value)}
-                        for value, label in ConsentPurpose.choices]
+        consent_now = consent_service.current_all(resident_id)
+        consent_rows = [{"purpose": label, "given": consent_now[value]} for value, label in ConsentPurpose.choices]
         workers = caseload.workers_of(user).exclude(pk=trajectory.worker_id)
         return {
             **super().get_context_data(**kwargs), "trajectory": trajectory, "resident": trajectory.resident,
