@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext as _ngettext
 
 from samen.kwaliteit.vocabulary import (
     WEEKDAYS,
@@ -62,15 +63,16 @@ def _(message: str) -> str:
     return found
 
 
-def _n(singular: str, plural: str, n: int) -> str:
-    """ngettext, remembered per language (and count) while ranking."""
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """ngettext, remembered per language (and count) while ranking. Named ``ngettext`` (like ``_`` above) so
+    that makemessages finds the strings it is called with."""
     language = getattr(_local, "language", None)
     if language is None:
-        return ngettext(singular, plural, n)
+        return _ngettext(singular, plural, n)
     key = (language, singular, n)
     found = _words.get(key)
     if found is None:
-        found = _words[key] = ngettext(singular, plural, n)
+        found = _words[key] = _ngettext(singular, plural, n)
     return found
 
 
@@ -811,7 +813,7 @@ def _suggestion(columns, row, kind, intervention_id, score, v, extra, need, weig
     # places left
     left = int(extra["left"][row])
     if c.capacity is not None and c.capacity > 0:
-        text = _n("nog %(n)s plaats", "nog %(n)s plaatsen", left) % {"n": left}
+        text = ngettext("nog %(n)s plaats", "nog %(n)s plaatsen", left) % {"n": left}
         (fits if left >= 3 else misses).append(text)
 
     evidence = evidence_of(int(extra["went"][row]), int(extra["still"][row]), bool(extra["shown"][row]))
@@ -835,9 +837,9 @@ def _percent(score: float, maximum: float) -> int:
 def evidence_of(went: int, still: int, shown: bool) -> Evidence:
     """The sentence of the local evidence: the figures only when shown (the small-cell rule passed)."""
     if shown and went:
-        sentence = _n("%(still)s van de %(went)s inwoner die hierheen ging komt er nog",
-                      "%(still)s van de %(went)s inwoners die hierheen gingen komen er nog",
-                      went) % {"still": still, "went": went}
+        sentence = ngettext("%(still)s van de %(went)s inwoner die hierheen ging komt er nog",
+                            "%(still)s van de %(went)s inwoners die hierheen gingen komen er nog",
+                            went) % {"still": still, "went": went}
         return Evidence(True, went, still, sentence)
     if went:
         return Evidence(False, None, None, _("lokale ervaring: te weinig gegevens"))
