@@ -33,24 +33,34 @@ def my_residents(user, today: datetime.date | None = None) -> dict:
     """The social worker's own open trajectories in four lists (a trajectory may be in more than one)."""
     today = today or timezone.localdate()
     mine = _visible(user).filter(worker=user, status__in=OPEN)
-    referrals = Referral.objects.filter(trajectory__in=mine).select_related(
+    no_contact = SupportSettings.for_gemeente(user.gemeente_id).no_contact_days if user.gemeente_id else 30
+    # The open trajectories are read once (a worker has a few dozen); the lists that need something are cut
+    # from them here, with the same rules as the database filters (first_contact_overdue, _no_contact_since),
+    # and the referrals and check-ins are asked by those ids (not by the visibility query again).
+    open_ = list(mine.order_by("first_contact_due", "-started_at", "-pk"))
+    ids = [t.pk for t in open_]
+    newest_first = sorted(open_, key=lambda t: (t.started_at, t.pk), reverse=True)  # the model's own order
+    referrals = Referral.objects.filter(trajectory_id__in=ids).select_related(
         "trajectory", "trajectory__resident", "activity", "intervention", "organisation")
     # Waiting for the provider (those the provider did not answer in time came back: returned_at is set).
     waiting = referrals.filter(status=ReferralStatus.AANGEMELD)
     answered = referrals.filter(answered_at__gte=timezone.now() - datetime.timedelta(days=14)).order_by("-answered_at")
-    aftercare = CheckIn.objects.filter(trajectory__in=mine, status=CheckInStatus.GEPLAND, due_on__lte=today) \
+    aftercare = CheckIn.objects.filter(trajectory_id__in=ids, status=CheckInStatus.GEPLAND, due_on__lte=today) \
         .select_related("trajectory", "trajectory__resident").order_by("due_on")
-    no_contact = SupportSettings.for_gemeente(user.gemeente_id).no_contact_days if user.gemeente_id else 30
+
+    def awaits_first_contact(t: Trajectory) -> bool:
+        return t.status == TrajectoryStatus.AANGEMELD and t.first_contact_at is None
+
+    limit = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=no_contact),
+                                                          datetime.time()))
     return {
-        "due_today": list(mine.filter(status=TrajectoryStatus.AANGEMELD, first_contact_at__isnull=True,
-                                      first_contact_due=today)),
-        "overdue": list(mine.filter(status=TrajectoryStatus.AANGEMELD, first_contact_at__isnull=True,
-                                    first_contact_due__lt=today).order_by("first_contact_due")),
+        "due_today": [t for t in newest_first if awaits_first_contact(t) and t.first_contact_due == today],
+        "overdue": [t for t in open_ if awaits_first_contact(t) and t.first_contact_due < today],
         "waiting": list(waiting.order_by("sent_at")),
         "answered": list(answered),
         "aftercare": list(aftercare),
-        "open": list(mine.order_by("first_contact_due")),
-        "no_contact": list(mine.filter(_no_contact_since(no_contact, today))),
+        "open": open_,
+        "no_contact": [t for t in newest_first if (t.last_contact_at or t.started_at) < limit],
         "no_contact_days": no_contact,
     }
 

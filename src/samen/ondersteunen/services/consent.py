@@ -35,10 +35,19 @@ def current(resident_id: int | None, purpose: str) -> bool:
 
 def current_all(resident_id: int | None) -> dict[str, bool]:
     """The resident's latest word on every purpose, in one query (the same rule as ``current``)."""
+    if resident_id is None:
+        return dict.fromkeys(ConsentPurpose.values, False)
+    return current_of(ConsentEvent.objects.filter(resident_id=resident_id).order_by("-at", "-id"))
+
+
+def current_of(history) -> dict[str, bool]:
+    """The latest word per purpose in a resident's history read newest first (order_by("-at", "-id"))."""
     answer = dict.fromkeys(ConsentPurpose.values, False)
-    if resident_id is not None:
-        events = ConsentEvent.objects.filter(resident_id=resident_id).order_by("at", "id")
-        answer.update(dict(events.values_list("purpose", "given")))  # the latest per purpose wins
+    seen = set()
+    for event in history:
+        if event.purpose not in seen:
+            seen.add(event.purpose)
+            answer[event.purpose] = event.given
     return answer
 
 

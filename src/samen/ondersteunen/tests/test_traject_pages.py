@@ -289,3 +289,43 @@ def test_the_current_consent_of_every_purpose_agrees_with_asking_one_purpose(tra
         event = consent.record(trajectory.worker, resident, purpose, yes, how="mondeling")
         ConsentEvent.objects.filter(pk=event.pk).update(at=start + datetime.timedelta(days=day))
     assert consent.current_all(resident.pk) == {p: consent.current(resident.pk, p) for p in ConsentPurpose.values}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from([TrajectoryStatus.AANGEMELD, TrajectoryStatus.IN_CONTACT,
+                                                TrajectoryStatus.NAZORG, TrajectoryStatus.AFGESLOTEN]),
+                               st.integers(-4, 4), st.booleans(), st.one_of(st.none(), st.integers(0, 60)),
+                               st.integers(0, 60)), min_size=1, max_size=8))
+def test_my_residents_cuts_the_same_lists_as_the_database_would(trajectory, rows):
+    """"Mijn inwoners" reads the open trajectories once and cuts the lists in Python; each list is what the
+    database filter (the rule written out once more here) gives, in the same order."""
+    import datetime
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from samen.ondersteunen.services import caseload
+
+    worker, today = trajectory.worker, timezone.localdate()
+    Trajectory.objects.filter(worker=worker).delete()
+    now = timezone.now()
+    for status, due, contacted, last_days, started_days in rows:
+        t = TrajectoryFactory(worker=worker, resident=ResidentFactory(buurt=trajectory.resident.buurt),
+                              status=status, first_contact_due=today + datetime.timedelta(days=due),
+                              first_contact_at=now if contacted else None,
+                              last_contact_at=None if last_days is None else now - datetime.timedelta(days=last_days))
+        Trajectory.objects.filter(pk=t.pk).update(started_at=now - datetime.timedelta(days=started_days))
+    lists = caseload.my_residents(worker, today)
+    mine = Trajectory.objects.filter(worker=worker, status__in=caseload.OPEN)
+    waiting = mine.filter(status=TrajectoryStatus.AANGEMELD, first_contact_at__isnull=True)
+    limit = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time()))
+    stale = Q(last_contact_at__lt=limit) | Q(last_contact_at__isnull=True, started_at__lt=limit)
+
+    def ids(items):
+        return [t.pk for t in items]
+
+    assert ids(lists["due_today"]) == ids(waiting.filter(first_contact_due=today).order_by("-started_at", "-pk"))
+    assert ids(lists["overdue"]) == ids(waiting.filter(first_contact_due__lt=today)
+                                        .order_by("first_contact_due", "-started_at", "-pk"))
+    assert ids(lists["open"]) == ids(mine.order_by("first_contact_due", "-started_at", "-pk"))
+    assert ids(lists["no_contact"]) == ids(mine.filter(stale).order_by("-started_at", "-pk"))

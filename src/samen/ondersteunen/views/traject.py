@@ -43,9 +43,9 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-def timeline(trajectory: Trajectory) -> list[dict]:
+def timeline(trajectory: Trajectory, measurements=None) -> list[dict]:
     """Everything that happened on the trajectory, newest first: steps, attempts, notes, measurements,
-    referrals (and their steps), check-ins and consent."""
+    referrals (and their steps), check-ins and consent (``measurements``: the page's own list, when read)."""
     labels = dict(TrajectoryStatus.choices)
     rows = []
     for event in trajectory.events.all():
@@ -65,7 +65,7 @@ def timeline(trajectory: Trajectory) -> list[dict]:
     for note in trajectory.notes.select_related("by"):
         rows.append({"at": note.at, "kind": _("Notitie"), "text": "", "detail": note.text,
                      "by": trajectories.actor_label(note.by) if note.by else ""})
-    for m in trajectory.measurements.all():
+    for m in trajectory.measurements.all() if measurements is None else measurements:
         rows.append({"at": _midnight(m.measured_on), "kind": _("Meting"),
                      "text": f"{m.get_scale_display()}: {m.score} ({m.category})", "detail": m.get_moment_display(),
                      "by": ""})
@@ -91,10 +91,10 @@ def timeline(trajectory: Trajectory) -> list[dict]:
     return sorted(rows, key=lambda row: row["at"], reverse=True)
 
 
-def step_rows(trajectory: Trajectory, user) -> list[dict]:
-    """The steps this user may take now, with the fields each one needs."""
+def step_rows(trajectory: Trajectory, user, not_reached: dict | None = None) -> list[dict]:
+    """The steps this user may take now, with the fields each one needs (``not_reached``: the page's own
+    ``contacts.not_reached_status``, when it has it already)."""
     rows = []
-    not_reached = None
     for transition in workflow.TRAJECTORY.available(trajectory, user):
         row = {"decision": transition.name, "label": transition.label,
                "needs_reason": "reason" in transition.requires,
@@ -130,15 +130,19 @@ class TrajectoryDetailView(_TrajectoryView):
         profile = profiles.profile_of(trajectory)
         measurements = list(trajectory.measurements.all())
         resident_id = trajectory.resident_id
-        consent_now = consent_service.current_all(resident_id)
+        consent_history = list(ConsentEvent.objects.filter(resident_id=resident_id).order_by("-at", "-id")) \
+            if resident_id else []
+        consent_now = consent_service.current_of(consent_history)
         consent_rows = [{"purpose": label, "given": consent_now[value]} for value, label in ConsentPurpose.choices]
+        not_reached = contacts.not_reached_status(trajectory)
         workers = caseload.workers_of(user).exclude(pk=trajectory.worker_id)
         return {
             **super().get_context_data(**kwargs), "trajectory": trajectory, "resident": trajectory.resident,
             "can_work": can_work and trajectory.is_open,
             "resident_visible": bool(resident_id) and policy.can(user, "resident.view", trajectory.resident),
             "overdue": trajectories.first_contact_overdue(trajectory),
-            "timeline": timeline(trajectory), "steps": step_rows(trajectory, user) if can_work else [],
+            "timeline": timeline(trajectory, measurements),
+            "steps": step_rows(trajectory, user, not_reached) if can_work else [],
             "step_form": kwargs.get("step_form") or forms.StepForm(),
             "reassign_form": kwargs.get("reassign_form") or (forms.ReassignForm(workers=workers) if can_work
                                                              else None),
@@ -146,9 +150,8 @@ class TrajectoryDetailView(_TrajectoryView):
             "note_form": kwargs.get("note_form") or forms.NoteForm(),
             "consent_form": kwargs.get("consent_form") or forms.ConsentForm(),
             "consent_rows": consent_rows,
-            "consent_history": ConsentEvent.objects.filter(resident_id=resident_id).order_by("-at", "-id")
-            if resident_id else [],
-            "not_reached": contacts.not_reached_status(trajectory),
+            "consent_history": consent_history,
+            "not_reached": not_reached,
             "profile": profile, "health_rows": profiles.health_rows(profile) if profile else [],
             "spider_svg": charts.spider_svg(profile.health) if profile and profile.health else "",
             "measurements": measurements,
