@@ -43,9 +43,10 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-def timeline(trajectory: Trajectory, measurements=None) -> list[dict]:
+def timeline(trajectory: Trajectory, measurements=None, consent_history=None) -> list[dict]:
     """Everything that happened on the trajectory, newest first: steps, attempts, notes, measurements,
-    referrals (and their steps), check-ins and consent (``measurements``: the page's own list, when read)."""
+    referrals (and their steps), check-ins and consent (``measurements`` and the resident's
+    ``consent_history``: the page's own lists, when it has read them)."""
     labels = dict(TrajectoryStatus.choices)
     rows = []
     for event in trajectory.events.all():
@@ -84,7 +85,9 @@ def timeline(trajectory: Trajectory, measurements=None) -> list[dict]:
                      "text": _("nazorgmoment %(days)s dagen: %(status)s") % {"days": checkin.offset_days,
                                                                            "status": checkin.get_status_display()},
                      "detail": checkin.worry_text, "by": ""})
-    for event in trajectory.consent_events.all():
+    consent = trajectory.consent_events.all() if consent_history is None else [
+        event for event in consent_history if event.trajectory_id == trajectory.pk]
+    for event in consent:
         rows.append({"at": event.at, "kind": _("Toestemming"),
                      "text": f"{event.get_purpose_display()}: {_('gegeven') if event.given else _('ingetrokken')}",
                      "detail": event.note, "by": event.by_label})
@@ -141,7 +144,7 @@ class TrajectoryDetailView(_TrajectoryView):
             "can_work": can_work and trajectory.is_open,
             "resident_visible": bool(resident_id) and policy.can(user, "resident.view", trajectory.resident),
             "overdue": trajectories.first_contact_overdue(trajectory),
-            "timeline": timeline(trajectory, measurements),
+            "timeline": timeline(trajectory, measurements, consent_history),
             "steps": step_rows(trajectory, user, not_reached) if can_work else [],
             "step_form": kwargs.get("step_form") or forms.StepForm(),
             "reassign_form": kwargs.get("reassign_form") or (forms.ReassignForm(workers=workers) if can_work
