@@ -70,7 +70,7 @@ def spider_svg(health: dict) -> str:
     """The six dimensions 0-10 as a spider web: rings at 2, 4, ..., 10, a spoke per dimension labelled with its
     score ("—" when the resident gave none), and the resident's polygon."""
     dimensions = list(HealthDimension)
-    width, height, radius = 600, 340, SPIDER_RADIUS
+    width, height, radius = 480, 340, SPIDER_RADIUS
     cx, cy = width / 2, 36 + radius + 16
 
     def at(i: int, r: float) -> tuple[float, float]:
@@ -96,7 +96,11 @@ def spider_svg(health: dict) -> str:
         score = _clamp((health or {}).get(dimension.value), 0, 10)
         x, y = at(i, radius + 16)
         anchor = "middle" if abs(x - cx) < 1 else ("start" if x > cx else "end")
-        parts.append(_text(x, y, f"{dimension.label} ({'—' if score is None else score})", size=11, anchor=anchor))
+        label = f"{dimension.label} ({'—' if score is None else score})"
+        # A long label on two lines (at its first space), so the web stays wide on a phone.
+        lines = label.split(" ", 1) if len(label) > 16 and abs(x - cx) >= 1 else [label]
+        for k, line in enumerate(lines):
+            parts.append(_text(x, y + 13 * (k - (len(lines) - 1) / 2), line, size=11, anchor=anchor))
     return _svg(width, height, _("Positieve gezondheid (0-10)"), "".join(parts))
 
 

@@ -106,6 +106,7 @@ def test_spider_points_stay_inside_the_web(scores):
 def test_spider_web_labels_each_dimension_with_its_score_or_a_dash():
     svg = charts.spider_svg({"meedoen": 3})
     assert "meedoen (3)" in svg and "zingeving (—)" in svg
+    assert ">dagelijks<" in svg and ">functioneren (—)<" in svg  # a long label on two lines
 
 
 def test_measurement_chart_draws_a_line_per_scale_on_the_scale_range():
