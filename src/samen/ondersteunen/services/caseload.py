@@ -14,6 +14,7 @@ from samen.core import policy
 from samen.core.models import User, Wijk
 from samen.ondersteunen import workflow
 from samen.ondersteunen.models import CheckIn, Referral, SupportSettings, Trajectory
+from samen.ondersteunen.services import trajectories as trajectory_service
 from samen.ondersteunen.workflow import CheckInStatus, ReferralStatus, TrajectoryStatus
 
 OPEN = workflow.TRAJECTORY_OPEN
@@ -23,8 +24,13 @@ def _visible(user) -> models.QuerySet:
     return policy.visible(user, Trajectory).select_related("resident", "wijk", "worker")
 
 
+def _no_contact_limit(days: int, today: datetime.date) -> datetime.datetime:
+    """No contact since before this moment (the start of the day ``days`` before today) counts as none."""
+    return timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time()))
+
+
 def _no_contact_since(days: int, today: datetime.date) -> models.Q:
-    limit = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time()))
+    limit = _no_contact_limit(days, today)
     return (models.Q(last_contact_at__lt=limit)
             | models.Q(last_contact_at__isnull=True, started_at__lt=limit))
 
@@ -35,7 +41,7 @@ def my_residents(user, today: datetime.date | None = None) -> dict:
     mine = _visible(user).filter(worker=user, status__in=OPEN)
     no_contact = SupportSettings.for_gemeente(user.gemeente_id).no_contact_days if user.gemeente_id else 30
     # The open trajectories are read once (a worker has a few dozen); the lists that need something are cut
-    # from them here, with the same rules as the database filters (first_contact_overdue, _no_contact_since),
+    # from them here, with the same rules as the database filters (the rule of _no_contact_since in Python),
     # and the referrals and check-ins are asked by those ids (not by the visibility query again).
     open_ = list(mine.order_by("first_contact_due", "-started_at", "-pk"))
     ids = [t.pk for t in open_]
@@ -47,15 +53,11 @@ def my_residents(user, today: datetime.date | None = None) -> dict:
     answered = referrals.filter(answered_at__gte=timezone.now() - datetime.timedelta(days=14)).order_by("-answered_at")
     aftercare = CheckIn.objects.filter(trajectory_id__in=ids, status=CheckInStatus.GEPLAND, due_on__lte=today) \
         .select_related("trajectory", "trajectory__resident").order_by("due_on")
-
-    def awaits_first_contact(t: Trajectory) -> bool:
-        return t.status == TrajectoryStatus.AANGEMELD and t.first_contact_at is None
-
-    limit = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=no_contact),
-                                                          datetime.time()))
+    limit = _no_contact_limit(no_contact, today)
     return {
-        "due_today": [t for t in newest_first if awaits_first_contact(t) and t.first_contact_due == today],
-        "overdue": [t for t in open_ if awaits_first_contact(t) and t.first_contact_due < today],
+        "due_today": [t for t in newest_first if t.status == TrajectoryStatus.AANGEMELD and t.first_contact_at is None
+                      and t.first_contact_due == today],
+        "overdue": [t for t in open_ if trajectory_service.first_contact_overdue(t, today)],
         "waiting": list(waiting.order_by("sent_at")),
         "answered": list(answered),
         "aftercare": list(aftercare),

@@ -18,6 +18,7 @@ from html import escape
 from django.utils.translation import gettext as _
 
 from samen.ondersteunen.models import HealthDimension, Measurement
+from samen.weten import scales
 from samen.weten.charts import FONT, PRIMARY
 
 GRID = "#c8c8c8"
@@ -25,8 +26,11 @@ INK = "#222"
 # One colour per scale, the first the house colour (colour-blind safe, as the monitor's charts).
 SCALE_COLOURS = {Measurement.Scale.DJG6: PRIMARY, Measurement.Scale.DJG11: "#c55a11",
                  Measurement.Scale.UCLA3: "#5b4b8a"}
-# The range of each scale (higher is lonelier), so the y-axis always shows the whole scale.
-SCALE_RANGE = {Measurement.Scale.DJG6: (0, 6), Measurement.Scale.DJG11: (0, 11), Measurement.Scale.UCLA3: (3, 9)}
+# The range of each scale (higher is lonelier), from the monitor's scale module, so the y-axis always shows the
+# whole scale: De Jong Gierveld counts the lonely answers (0 to the number of items), UCLA-3 sums three items 1-3.
+SCALE_RANGE = {Measurement.Scale.DJG6: (0, len(scales.DJG6.items)),
+               Measurement.Scale.DJG11: (0, len(scales.DJG11.items)),
+               Measurement.Scale.UCLA3: (3 * min(scales.UCLA3_LABELS.values()), 3 * max(scales.UCLA3_LABELS.values()))}
 SPIDER_RADIUS = 120
 RINGS = (2, 4, 6, 8, 10)
 
@@ -54,16 +58,21 @@ def _clamp(score, low: int, high: int) -> int | None:
         return None
 
 
+def _scores(health: dict) -> list[int | None]:
+    """The six scores in the order of ``HealthDimension``, clamped to 0-10; None where the resident gave none."""
+    return [_clamp((health or {}).get(dimension.value), 0, 10) for dimension in HealthDimension]
+
+
+def _spoke(i: int, r: float) -> tuple[float, float]:
+    """The point at distance ``r`` from the centre on spoke ``i`` (the first at the top, then clockwise)."""
+    angle = -math.pi / 2 + 2 * math.pi * i / len(HealthDimension)
+    return math.cos(angle) * r, math.sin(angle) * r
+
+
 def spider_points(health: dict, radius: float = SPIDER_RADIUS) -> list[tuple[float, float]]:
     """The resident's polygon around (0, 0), one point per dimension from the top clockwise; a missing score
     sits at the centre. Scores are clamped to 0-10, so the polygon never leaves the web."""
-    dimensions = list(HealthDimension)
-    points = []
-    for i, dimension in enumerate(dimensions):
-        angle = -math.pi / 2 + 2 * math.pi * i / len(dimensions)
-        score = _clamp((health or {}).get(dimension.value), 0, 10) or 0
-        points.append((math.cos(angle) * radius * score / 10, math.sin(angle) * radius * score / 10))
-    return points
+    return [_spoke(i, radius * (score or 0) / 10) for i, score in enumerate(_scores(health))]
 
 
 def spider_svg(health: dict) -> str:
@@ -74,8 +83,8 @@ def spider_svg(health: dict) -> str:
     cx, cy = width / 2, 36 + radius + 16
 
     def at(i: int, r: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * i / len(dimensions)
-        return cx + math.cos(angle) * r, cy + math.sin(angle) * r
+        x, y = _spoke(i, r)
+        return cx + x, cy + y
 
     def polygon(points, **attributes) -> str:
         extra = " ".join(f'{key.replace("_", "-")}="{value}"' for key, value in attributes.items())
@@ -92,8 +101,7 @@ def spider_svg(health: dict) -> str:
     parts.append(polygon(shape, fill=PRIMARY, fill_opacity="0.25", stroke=PRIMARY, stroke_width="2.5",
                          stroke_linejoin="round"))
     parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{PRIMARY}"/>' for x, y in shape]
-    for i, dimension in enumerate(dimensions):
-        score = _clamp((health or {}).get(dimension.value), 0, 10)
+    for i, (dimension, score) in enumerate(zip(dimensions, _scores(health), strict=True)):
         x, y = at(i, radius + 16)
         anchor = "middle" if abs(x - cx) < 1 else ("start" if x > cx else "end")
         label = f"{dimension.label} ({'—' if score is None else score})"
