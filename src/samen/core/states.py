@@ -26,6 +26,8 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext as _
 
+from samen.core.choices import ChoiceLabels
+
 _UNLOCKED = "_samen_status_unlocked"
 
 
@@ -206,7 +208,7 @@ class StatusField(models.CharField):
         return name, "django.db.models.CharField", args, kwargs
 
 
-class StatusModel(models.Model):
+class StatusModel(ChoiceLabels, models.Model):
     """Mixin for models with a StatusField: ``refresh_from_db()`` may reload a status changed elsewhere."""
 
     class Meta:

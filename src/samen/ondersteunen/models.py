@@ -18,6 +18,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.core.choices import ChoiceLabels
 from samen.core.models import Gemeente, Organisation, Resident, User, Wijk
 from samen.core.states import StatusField, StatusModel
 from samen.kwaliteit.models import Activity, Intervention
@@ -159,7 +160,7 @@ class Trajectory(StatusModel):
         return self.status in TRAJECTORY_OPEN
 
 
-class TrajectoryEvent(models.Model):
+class TrajectoryEvent(ChoiceLabels, models.Model):
     """The history of a trajectory: every transition, reassignment and consent-dependent stop. Only
     appended by the services (who, when, why); only retention blanks its reasons."""
 
@@ -188,7 +189,7 @@ class TrajectoryEvent(models.Model):
         return f"{self.trajectory_id}: {self.kind} {self.from_status}->{self.to_status}"
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(ChoiceLabels, models.Model):
     class Method(models.TextChoices):
         PHONE = "phone", _("telefoon")
         VISIT = "visit", _("huisbezoek")
@@ -244,7 +245,7 @@ class ConsentPurpose(models.TextChoices):
     FOLLOW_UP = "follow_up", _("gevraagd worden voor een vervolgmeting")
 
 
-class ConsentEvent(models.Model):
+class ConsentEvent(ChoiceLabels, models.Model):
     """One moment the resident gave or withdrew consent for one purpose. The current consent is the
     latest event per purpose; nothing is ever changed or removed (except by erasure of the resident)."""
 
@@ -332,7 +333,7 @@ class Profile(models.Model):
         return _("Profiel bij traject %(id)s") % {"id": self.trajectory_id}
 
 
-class Measurement(models.Model):
+class Measurement(ChoiceLabels, models.Model):
     """A loneliness score at the start or at an aftercare check-in (the monitor's scale module scores it)."""
 
     class Scale(models.TextChoices):
