@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "samen.core.middleware.PermissionsPolicyMiddleware",
     "samen.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "samen.core.middleware.SessionMiddleware",
     "samen.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,6 +84,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "samen.urls"
+FORM_RENDERER = "samen.core.widgets.FormRenderer"  # plain inputs in Python, the rest Django's templates
 WSGI_APPLICATION = "samen.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
@@ -162,7 +163,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_CLIENT_IP_CALLABLE = "samen.core.client.client_address"
 
 SESSION_COOKIE_AGE = env.get_int("SAMEN_SESSION_IDLE_MINUTES") * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+# The age counts from the last request (an idle timeout): samen.core.middleware.SessionMiddleware saves an
+# unchanged session again when its last save is this many seconds ago (not on every request).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
@@ -15,6 +17,25 @@ from django.utils.cache import patch_vary_headers
 from samen.core import policy, registry
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware with an idle timeout that does not write the session on every request.
+
+    A session ends SESSION_COOKIE_AGE seconds after it was last saved. Django's SESSION_SAVE_EVERY_REQUEST
+    saves it on every request (a transaction with an UPDATE on each page, also on /healthz). Here a request
+    that did not change the session saves it only when the last save is SESSION_REFRESH_SECONDS (60) or more
+    ago: the timeout still counts from the last request, give or take that minute."""
+
+    KEY = "_samen_refreshed"
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.modified and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: Django saves it with a new expiry
+        return super().process_response(request, response)
 
 
 class PermissionsPolicyMiddleware:

@@ -99,9 +99,35 @@ def test_passwords_are_hashed_with_argon2(demo_user):
 def test_sessions_expire_after_idle_time():
     client = Client()
     login(client, "beleidsadviseur")
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert 0 < client.session.get_expiry_age() <= 30 * 60
+
+
+def test_the_idle_timeout_moves_with_requests_without_a_write_on_each(monkeypatch):
+    """An unchanged session is saved again (a new expiry) only when its last save is a minute ago."""
+    from django.contrib.sessions.models import Session
+
+    from samen.core import middleware
+
+    client = Client()
+    login(client, "beleidsadviseur")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    clock = [time.time()]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get(reverse("core:home"))  # the first request after login marks the moment of the save
+    first = expiry()
+    clock[0] += settings.SESSION_REFRESH_SECONDS - 5
+    client.get(reverse("core:home"))
+    assert expiry() == first  # within the minute: no write
+    clock[0] += 10
+    client.get(reverse("core:home"))
+    later = expiry()
+    assert later > first  # a minute on: saved, the session lives on from now
+    assert 0 < (later - first).total_seconds() < 60
 
 
 def test_security_headers_are_set():
