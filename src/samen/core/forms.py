@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from samen.core.models import AccessAction, Gemeente, Organisation, Purpose, Resident, Wijk
 from samen.core.roles import Role
 from samen.core.validators import split_house_number, validate_dutch_phone
+from samen.core.widgets import attributes
 
 # The Utrecht design system's classes for a radio input (forms with radio choices, staff and public).
 RADIO_CSS = "utrecht-radio-button utrecht-radio-button--html-input"
@@ -28,13 +29,6 @@ def widget_css(widget: forms.Widget) -> str:
     return "utrecht-textbox utrecht-textbox--html-input"
 
 
-def _attributes(attrs: dict) -> str:
-    """Django's ``attrs.html`` in Python: `` name="value"``, a bare name for True, nothing for False."""
-    return "".join("" if value is False else f" {conditional_escape(name)}" if value is True
-                   else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-                   for name, value in attrs.items())
-
-
 class Select(forms.Select):
     """A select box written out in Python, the same HTML as Django's ``select.html``: Django renders every
     option through a template of its own (about 0.15 ms an option), so a list of thirty social workers cost
@@ -42,16 +36,34 @@ class Select(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts += [f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
+            parts += [f'\n  <option value="{conditional_escape(str(option["value"]))}"{attributes(option["attrs"])}>'
                       f'{conditional_escape(option["label"])}</option>\n' for option in options]
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped
+
+
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices read with the queryset itself (one ordinary query, then its result cache), not with
+    Django's ``queryset.iterator()``, which on PostgreSQL opens a server-side cursor: three round trips
+    (DECLARE, FETCH, CLOSE) for a list of a few dozen."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField for short lists (the workers of a team): choices without a server-side cursor."""
+
+    iterator = _ListedChoices
 
 
 def style_field(bound: forms.BoundField) -> forms.BoundField:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samen.core.forms import Select, UtrechtFormMixin
+from samen.core.forms import ModelChoiceField, Select, UtrechtFormMixin
 from samen.kwaliteit.vocabulary import Interest, Language, LonelinessKind, PartOfDay
 from samen.ondersteunen.matching_weights import FACTORS, MAX_WEIGHT
 from samen.ondersteunen.models import (
@@ -34,7 +34,7 @@ class StepForm(UtrechtFormMixin, forms.Form):
 
 
 class ReassignForm(UtrechtFormMixin, forms.Form):
-    worker = forms.ModelChoiceField(label=_("Nieuwe verantwoordelijke"), queryset=None, widget=Select,
+    worker = ModelChoiceField(label=_("Nieuwe verantwoordelijke"), queryset=None, widget=Select,
                                     empty_label=_("Kies een sociaal werker"),
                                     error_messages={"required": _("Kies een sociaal werker."),
                                                     "invalid_choice": _("Kies een sociaal werker uit de lijst.")})
@@ -48,7 +48,7 @@ class ReassignForm(UtrechtFormMixin, forms.Form):
 
 
 class StartForm(UtrechtFormMixin, forms.Form):
-    worker = forms.ModelChoiceField(label=_("Verantwoordelijke sociaal werker"), queryset=None, widget=Select,
+    worker = ModelChoiceField(label=_("Verantwoordelijke sociaal werker"), queryset=None, widget=Select,
                                     error_messages={"required": _("Kies een sociaal werker."),
                                                     "invalid_choice": _("Kies een sociaal werker uit de lijst.")})
     goal = forms.CharField(label=_("Wat de inwoner wil bereiken"), required=False, max_length=NOTE_MAX,
