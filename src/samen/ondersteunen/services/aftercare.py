@@ -52,7 +52,7 @@ def for_trajectory(trajectory: Trajectory, today: datetime.date | None = None, u
     today = today or timezone.localdate()
     rows = [{"checkin": c, "due": c.status == CheckInStatus.GEPLAND and c.due_on <= today,
              "overdue": c.status == CheckInStatus.GEPLAND and c.due_on < today}
-            for c in trajectory.checkins.select_related("referral__activity", "measurement").order_by("due_on", "id")]
+            for c in trajectories.rows(trajectory, "checkins")]
     can_work = bool(user is not None and policy.can(user, workflow.WORK, trajectory))
     return {"trajectory": trajectory, "checkin_rows": rows, "can_work": can_work, "next_checkin": next(
         (r["checkin"] for r in rows if r["checkin"].status == CheckInStatus.GEPLAND), None)}

@@ -46,25 +46,34 @@ def my_residents(user, today: datetime.date | None = None) -> dict:
     open_ = list(mine.order_by("first_contact_due", "-started_at", "-pk"))
     ids = [t.pk for t in open_]
     newest_first = sorted(open_, key=lambda t: (t.started_at, t.pk), reverse=True)  # the model's own order
-    referrals = Referral.objects.filter(trajectory_id__in=ids).select_related(
-        "trajectory", "trajectory__resident", "activity", "intervention", "organisation")
+    by_id = {t.pk: t for t in open_}
+    referrals = Referral.objects.filter(trajectory_id__in=ids).select_related("activity", "intervention",
+                                                                               "organisation")
     # Waiting for the provider (those the provider did not answer in time came back: returned_at is set).
     waiting = referrals.filter(status=ReferralStatus.AANGEMELD)
     answered = referrals.filter(answered_at__gte=timezone.now() - datetime.timedelta(days=14)).order_by("-answered_at")
     aftercare = CheckIn.objects.filter(trajectory_id__in=ids, status=CheckInStatus.GEPLAND, due_on__lte=today) \
-        .select_related("trajectory", "trajectory__resident").order_by("due_on")
+        .order_by("due_on")
     limit = _no_contact_limit(no_contact, today)
     return {
         "due_today": [t for t in newest_first if t.status == TrajectoryStatus.AANGEMELD and t.first_contact_at is None
                       and t.first_contact_due == today],
         "overdue": [t for t in open_ if trajectory_service.first_contact_overdue(t, today)],
-        "waiting": list(waiting.order_by("sent_at")),
-        "answered": list(answered),
-        "aftercare": list(aftercare),
+        "waiting": _with_trajectory(waiting.order_by("sent_at"), by_id),
+        "answered": _with_trajectory(answered, by_id),
+        "aftercare": _with_trajectory(aftercare, by_id),
         "open": open_,
         "no_contact": [t for t in newest_first if (t.last_contact_at or t.started_at) < limit],
         "no_contact_days": no_contact,
     }
+
+
+def _with_trajectory(rows, trajectories: dict) -> list:
+    """The rows, each with its trajectory (and resident) from those already read, not joined in again."""
+    rows = list(rows)
+    for row in rows:
+        row.trajectory = trajectories[row.trajectory_id]
+    return rows
 
 
 def counts(user, today: datetime.date | None = None) -> dict:

@@ -30,15 +30,17 @@ MAX_PAST_DAYS = 60
 
 def _since(trajectory: Trajectory) -> datetime.datetime:
     """Attempts count from the start, or from the last reopening."""
-    reopened = trajectory.events.filter(to_status=TrajectoryStatus.HEROPEND).order_by("-at").first()
-    return reopened.at if reopened else trajectory.started_at
+    reopened = [event.at for event in trajectories.rows(trajectory, "events")
+                if event.to_status == TrajectoryStatus.HEROPEND]
+    return max(reopened) if reopened else trajectory.started_at
 
 
 def attempts_without_contact(trajectory: Trajectory) -> tuple[int, int]:
-    """(attempts, different days) without reaching the resident since the start or the last reopening."""
+    """(attempts, different days) without reaching the resident since the start or the last reopening
+    (from the trajectory's rows, which its page reads once)."""
     since = _since(trajectory)
-    moments = list(trajectory.contact_attempts.filter(at__gte=since)
-                   .exclude(outcome=ContactAttempt.Outcome.REACHED).values_list("at", flat=True))
+    moments = [attempt.at for attempt in trajectories.rows(trajectory, "contact_attempts")
+               if attempt.at >= since and attempt.outcome != ContactAttempt.Outcome.REACHED]
     return len(moments), len({timezone.localtime(at).date() for at in moments})
 
 

@@ -202,6 +202,40 @@ def read(user, pk, *, route: str) -> Trajectory:
     return trajectory
 
 
+def _row_queries() -> dict:
+    from samen.ondersteunen.models import CheckIn, ContactAttempt, Measurement, Note, Referral
+
+    return {
+        "events": TrajectoryEvent.objects.all(),
+        "contact_attempts": ContactAttempt.objects.select_related("by"),
+        "notes": Note.objects.select_related("by"),
+        "measurements": Measurement.objects.all(),
+        "referrals": Referral.objects.select_related("activity", "intervention", "organisation")
+        .prefetch_related("events"),
+        "checkins": CheckIn.objects.select_related("referral__activity", "measurement"),
+    }
+
+
+def prefetch_rows(trajectory: Trajectory) -> Trajectory:
+    """Read the trajectory's rows of every kind once, onto the object: its page's timeline, steps and
+    sections then share them (``rows``). Only for a page that shows them and is then done with the object:
+    a change made afterwards through a service is not seen on it."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    prefetch_related_objects([trajectory], *(Prefetch(name, queryset=queryset)
+                                             for name, queryset in _row_queries().items()))
+    return trajectory
+
+
+def rows(trajectory: Trajectory, name: str) -> list:
+    """The trajectory's rows of one kind (``events``, ``contact_attempts``, ``notes``, ``measurements``,
+    ``referrals`` with their events, ``checkins``) in the model's order: those ``prefetch_rows`` read onto
+    the object, otherwise read now."""
+    if name in getattr(trajectory, "_prefetched_objects_cache", {}):
+        return list(getattr(trajectory, name).all())
+    return list(_row_queries()[name].filter(trajectory=trajectory))
+
+
 def start_for_resident(by: User, resident: Resident, *, worker: User | None = None, goal: str = "") -> Trajectory:
     """A social worker or regisseur starts a trajectory directly for a resident they may see. One open
     trajectory per resident: a second one is refused (work on the open one)."""

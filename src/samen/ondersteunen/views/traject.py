@@ -49,7 +49,7 @@ def timeline(trajectory: Trajectory, measurements=None, consent_history=None) ->
     ``consent_history``: the page's own lists, when it has read them)."""
     labels = dict(TrajectoryStatus.choices)
     rows = []
-    for event in trajectory.events.all():
+    for event in trajectories.rows(trajectory, "events"):
         if event.kind == event.Kind.TRANSITION:
             text = _("%(from)s → %(to)s") % {"from": labels.get(event.from_status, event.from_status),
                                              "to": labels.get(event.to_status, event.to_status)}
@@ -59,19 +59,18 @@ def timeline(trajectory: Trajectory, measurements=None, consent_history=None) ->
             text = event.get_kind_display()
         rows.append({"at": event.at, "kind": _("Stap") if event.kind == event.Kind.TRANSITION else _("Traject"),
                      "text": text, "detail": event.reason, "by": event.by_label})
-    for attempt in trajectory.contact_attempts.select_related("by"):
+    for attempt in trajectories.rows(trajectory, "contact_attempts"):
         rows.append({"at": attempt.at, "kind": _("Contactpoging"),
                      "text": f"{attempt.get_method_display()}: {attempt.get_outcome_display()}",
                      "detail": attempt.note, "by": trajectories.actor_label(attempt.by) if attempt.by else ""})
-    for note in trajectory.notes.select_related("by"):
+    for note in trajectories.rows(trajectory, "notes"):
         rows.append({"at": note.at, "kind": _("Notitie"), "text": "", "detail": note.text,
                      "by": trajectories.actor_label(note.by) if note.by else ""})
-    for m in trajectory.measurements.all() if measurements is None else measurements:
+    for m in trajectories.rows(trajectory, "measurements") if measurements is None else measurements:
         rows.append({"at": _midnight(m.measured_on), "kind": _("Meting"),
                      "text": f"{m.get_scale_display()}: {m.score} ({m.category})", "detail": m.get_moment_display(),
                      "by": ""})
-    for referral in trajectory.referrals.select_related("activity", "intervention", "organisation").prefetch_related(
-            "events"):
+    for referral in trajectories.rows(trajectory, "referrals"):
         for event in referral.events.all():
             rows.append({"at": event.at, "kind": _("Verwijzing"),
                          "text": f"{referral.target_label}: {workflow.ReferralStatus(event.to_status).label}",
@@ -79,7 +78,7 @@ def timeline(trajectory: Trajectory, measurements=None, consent_history=None) ->
         if not referral.events.all():
             rows.append({"at": referral.created_at, "kind": _("Verwijzing"),
                          "text": f"{referral.target_label}: {referral.get_status_display()}", "detail": "", "by": ""})
-    for checkin in trajectory.checkins.all():
+    for checkin in trajectories.rows(trajectory, "checkins"):
         at = checkin.done_at or _midnight(checkin.due_on)
         rows.append({"at": at, "kind": _("Nazorg"),
                      "text": _("nazorgmoment %(days)s dagen: %(status)s") % {"days": checkin.offset_days,
@@ -128,10 +127,10 @@ class TrajectoryDetailView(_TrajectoryView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        trajectory = self.trajectory()
+        trajectory = trajectories.prefetch_rows(self.trajectory())
         can_work = policy.can(user, workflow.WORK, trajectory)
         profile = profiles.profile_of(trajectory)
-        measurements = list(trajectory.measurements.all())
+        measurements = trajectories.rows(trajectory, "measurements")
         resident_id = trajectory.resident_id
         consent_history = list(ConsentEvent.objects.filter(resident_id=resident_id).order_by("-at", "-id")) \
             if resident_id else []
