@@ -96,8 +96,7 @@ def _trajectory_section(user, trajectory):
 
     from samen.core import policy
     from samen.ondersteunen import workflow
-    from samen.ondersteunen.models import Referral
-    from samen.ondersteunen.services import aftercare
+    from samen.ondersteunen.services import aftercare, trajectories
 
     can_refer = trajectory.is_open and policy.can(user, workflow.WORK, trajectory)
     links = []
@@ -107,9 +106,8 @@ def _trajectory_section(user, trajectory):
             links.append({"url": reverse(url_name, args=[trajectory.pk]), "label": label})
         except NoReverseMatch:  # a part that is not installed
             continue
-    referrals = policy.visible(user, Referral).filter(trajectory=trajectory).select_related(
-        "activity", "intervention", "organisation")
-    return {"trajectory": trajectory, "referrals": list(referrals), "can_refer": can_refer, "links": links,
+    referrals = trajectories.visible_referrals(user, trajectory)
+    return {"trajectory": trajectory, "referrals": referrals, "can_refer": can_refer, "links": links,
             "aftercare": aftercare.for_trajectory(trajectory, user=user)}
 
 

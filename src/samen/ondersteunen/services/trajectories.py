@@ -212,18 +212,31 @@ def _row_queries() -> dict:
         "measurements": Measurement.objects.all(),
         "referrals": Referral.objects.select_related("activity", "intervention", "organisation")
         .prefetch_related("events"),
-        "checkins": CheckIn.objects.select_related("referral__activity", "measurement"),
+        "checkins": CheckIn.objects.select_related("measurement"),
     }
 
 
-def prefetch_rows(trajectory: Trajectory) -> Trajectory:
-    """Read the trajectory's rows of every kind once, onto the object: its page's timeline, steps and
-    sections then share them (``rows``). Only for a page that shows them and is then done with the object:
-    a change made afterwards through a service is not seen on it."""
-    from django.db.models import Prefetch, prefetch_related_objects
+def prefetch_rows(trajectory: Trajectory, user) -> Trajectory:
+    """Read the trajectory's rows of every kind once, onto the object, for its page: the timeline, the steps
+    and the sections then share them (``rows``, ``visible_referrals``). The referrals are those ``user`` may
+    see (``policy.visible``); the check-ins get their measurement from the measurements read here. Only for a
+    page that shows them and is then done with the object: a change made afterwards is not seen on it."""
+    from samen.ondersteunen.models import CheckIn, Referral
 
-    prefetch_related_objects([trajectory], *(Prefetch(name, queryset=queryset)
-                                             for name, queryset in _row_queries().items()))
+    queries = _row_queries()
+    queries["referrals"] = policy.visible(user, Referral).select_related(
+        "activity", "intervention", "organisation").prefetch_related("events")
+    queries["checkins"] = CheckIn.objects.all()
+    found = {name: list(queryset.filter(trajectory=trajectory)) for name, queryset in queries.items()}
+    measurements = {m.pk: m for m in found["measurements"]}
+    for checkin in found["checkins"]:
+        if checkin.measurement_id in measurements:
+            checkin.measurement = measurements[checkin.measurement_id]
+    missing = [c.pk for c in found["checkins"] if c.measurement_id and c.measurement_id not in measurements]
+    if missing:  # a measurement of another trajectory: not on this page's list, so read with its check-in
+        again = {c.pk: c for c in CheckIn.objects.filter(pk__in=missing).select_related("measurement")}
+        found["checkins"] = [again.get(c.pk, c) for c in found["checkins"]]
+    trajectory._rows, trajectory._rows_user = found, getattr(user, "pk", None)
     return trajectory
 
 
@@ -231,9 +244,20 @@ def rows(trajectory: Trajectory, name: str) -> list:
     """The trajectory's rows of one kind (``events``, ``contact_attempts``, ``notes``, ``measurements``,
     ``referrals`` with their events, ``checkins``) in the model's order: those ``prefetch_rows`` read onto
     the object, otherwise read now."""
-    if name in getattr(trajectory, "_prefetched_objects_cache", {}):
-        return list(getattr(trajectory, name).all())
+    found = getattr(trajectory, "_rows", None)
+    if found is not None:
+        return list(found[name])
     return list(_row_queries()[name].filter(trajectory=trajectory))
+
+
+def visible_referrals(user, trajectory: Trajectory) -> list:
+    """The trajectory's referrals that ``user`` may see (with their target and events)."""
+    from samen.ondersteunen.models import Referral
+
+    if getattr(trajectory, "_rows", None) is not None and trajectory._rows_user == getattr(user, "pk", None):
+        return list(trajectory._rows["referrals"])
+    return list(policy.visible(user, Referral).filter(trajectory=trajectory).select_related(
+        "activity", "intervention", "organisation").prefetch_related("events"))
 
 
 def start_for_resident(by: User, resident: Resident, *, worker: User | None = None, goal: str = "") -> Trajectory:

@@ -80,8 +80,8 @@ def test_a_page_asks_the_same_number_of_queries_for_3_and_30_rows(page):
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries with 3 rows, {counts[1]} with 30"
 
 
-@pytest.mark.parametrize(("page", "most"), [("trajectory", 40), ("resident", 30), ("caseload", 30),
-                                            ("oversight", 25)])
+@pytest.mark.parametrize(("page", "most"), [("trajectory", 28), ("resident", 18), ("caseload", 17),
+                                            ("oversight", 16)])
 def test_a_page_stays_under_its_query_budget(page, most, django_assert_max_num_queries):
     worker, started = _caseload(5)
     user = UserFactory(gemeente=worker.gemeente, role=Role.REGISSEUR, totp=True) if page == "oversight" else worker

@@ -127,7 +127,7 @@ class TrajectoryDetailView(_TrajectoryView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        trajectory = trajectories.prefetch_rows(self.trajectory())
+        trajectory = trajectories.prefetch_rows(self.trajectory(), user)
         can_work = policy.can(user, workflow.WORK, trajectory)
         profile = profiles.profile_of(trajectory)
         measurements = trajectories.rows(trajectory, "measurements")
