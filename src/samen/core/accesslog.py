@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, time
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -25,25 +25,35 @@ def _actor_fields(actor, channel: str | None):
     return None, channel or "anoniem"
 
 
+_COLUMNS = ("gemeente", "at", "actor", "actor_label", "action", "record_type", "record_id", "purpose", "route")
+_BATCH = 500  # rows per INSERT (9 parameters each: inside SQLite's and PostgreSQL's limits)
+
+
 def record(*, actor, action: AccessAction, records: Iterable[models.Model], purpose: Purpose,
            route: str = "", channel: str | None = None) -> int:
-    """Append one entry per record. Returns the number of entries written."""
+    """Append one entry per record. Returns the number of entries written.
+
+    Written as plain multi-row INSERTs, not through ``bulk_create``: a list page logs every resident it
+    shows (a caseload some eighty entries), and building that many model instances and compiling their
+    insert cost more than the page's own queries. The values go through each field's own conversion for
+    the database, so the rows are what ``bulk_create`` would write (a test compares them)."""
     user, label = _actor_fields(actor, channel)
-    entries = [
-        AccessLogEntry(
-            gemeente_id=obj.gemeente_id,
-            actor=user,
-            actor_label=label,
-            action=action,
-            record_type=obj._meta.label_lower,
-            record_id=str(obj.pk),
-            purpose=purpose,
-            route=route[:100],
-        )
-        for obj in records
-    ]
-    AccessLogEntry.objects.bulk_create(entries)
-    return len(entries)
+    fields = [AccessLogEntry._meta.get_field(name) for name in _COLUMNS]
+    at, actor_id = fields[1].get_db_prep_save(timezone.now(), connection), user.pk if user is not None else None
+    fixed = (label, str(action), str(purpose), route[:100])  # str(): the choice's value, not an enum member
+    rows = [(obj.gemeente_id, at, actor_id, fixed[0], fixed[1], obj._meta.label_lower, str(obj.pk), *fixed[2:])
+            for obj in records]
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    head = (f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} "  # noqa: S608 - names from the model, values bound
+            f"({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _BATCH):
+            chunk = rows[start:start + _BATCH]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
+    return len(rows)
 
 
 def filter_access_log(entries, filters: dict):

@@ -157,3 +157,37 @@ def test_the_log_filters_on_purpose_and_sorts_oldest_first(client_as, resident):
     entries = list(page.context["page"].object_list)
     assert entries and all(e.purpose == "ondersteuning" for e in entries)
     assert [e.at for e in entries] == sorted(e.at for e in entries)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 501])
+def test_record_writes_what_bulk_create_would_write(hilversum, demo_user, n):
+    """core.accesslog.record writes plain multi-row INSERTs (in batches of 500); the rows read back are
+    those bulk_create writes for the same entries, every field, on SQLite and PostgreSQL."""
+    import datetime
+
+    from django.utils import timezone
+
+    from samen.core import accesslog
+    from samen.core.models import AccessAction, Purpose
+
+    worker = demo_user("sociaalwerker")
+    some = ResidentFactory.create_batch(3)
+    records = [some[i % 3] for i in range(n)]  # a record may be logged more than once in a batch
+    start = timezone.now()
+    before = set(AccessLogEntry.objects.values_list("pk", flat=True))
+    assert accesslog.record(actor=worker, action=AccessAction.VIEW, records=records, purpose=Purpose.ONDERSTEUNING,
+                            route="x" * 120) == n
+    written = list(AccessLogEntry.objects.exclude(pk__in=before).order_by("id"))
+    expected = [AccessLogEntry(gemeente_id=r.gemeente_id, actor=worker, actor_label=worker.get_username(),
+                               action=AccessAction.VIEW, record_type="core.resident", record_id=str(r.pk),
+                               purpose=Purpose.ONDERSTEUNING, route="x" * 100) for r in records]
+    fields = ["gemeente_id", "actor_id", "actor_label", "action", "record_type", "record_id", "purpose", "route"]
+    assert [[getattr(e, f) for f in fields] for e in written] == [[getattr(e, f) for f in fields] for e in expected]
+    assert all(start <= e.at <= timezone.now() + datetime.timedelta(seconds=1) for e in written)
+    assert all(e.at.utcoffset() == datetime.timedelta(0) for e in written)  # aware UTC, as Django stores it
+    # Anonymous and channel actors, as before.
+    assert accesslog.record(actor=None, action=AccessAction.VIEW, records=records[:1], purpose=Purpose.ONDERSTEUNING,
+                            channel="publiek") == min(n, 1)
+    if n:
+        last = AccessLogEntry.objects.order_by("-id").first()
+        assert last.actor_id is None and last.actor_label == "publiek"
