@@ -38,12 +38,14 @@ def _no_contact_since(days: int, today: datetime.date) -> models.Q:
 def my_residents(user, today: datetime.date | None = None) -> dict:
     """The social worker's own open trajectories in four lists (a trajectory may be in more than one)."""
     today = today or timezone.localdate()
-    mine = _visible(user).filter(worker=user, status__in=OPEN)
+    mine = policy.visible(user, Trajectory).select_related("resident", "wijk").filter(worker=user, status__in=OPEN)
     no_contact = SupportSettings.for_gemeente(user.gemeente_id).no_contact_days if user.gemeente_id else 30
     # The open trajectories are read once (a worker has a few dozen); the lists that need something are cut
     # from them here, with the same rules as the database filters (the rule of _no_contact_since in Python),
     # and the referrals and check-ins are asked by those ids (not by the visibility query again).
     open_ = list(mine.order_by("first_contact_due", "-started_at", "-pk"))
+    for t in open_:
+        t.worker = user  # all the user's own: not joined in again
     ids = [t.pk for t in open_]
     newest_first = sorted(open_, key=lambda t: (t.started_at, t.pk), reverse=True)  # the model's own order
     by_id = {t.pk: t for t in open_}

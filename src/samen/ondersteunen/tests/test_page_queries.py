@@ -122,3 +122,31 @@ def test_a_post_is_not_memoised():
     assert response.status_code == 302
     assert policy._seen.get() is None
     assert trajectory.notes.count() == 1
+
+
+def test_the_trajectory_rows_are_read_once_for_the_page_and_for_its_user():
+    from samen.ondersteunen.models import Trajectory
+
+    worker, started = _caseload(3)
+    for checkin, measurement in zip(CheckIn.objects.filter(trajectory=started[0]),
+                                    Measurement.objects.filter(trajectory=started[0]), strict=True):
+        checkin.measurement = measurement
+        checkin.save(update_fields=["measurement"])
+    trajectory = trajectories.prefetch_rows(Trajectory.objects.get(pk=started[0].pk), worker)
+    with CaptureQueriesContext(connection) as queries:
+        counts = {name: len(trajectories.rows(trajectory, name)) for name in
+                  ("events", "contact_attempts", "notes", "measurements", "referrals", "checkins")}
+        referrals = trajectories.visible_referrals(worker, trajectory)
+        labels = [r.target_label for r in referrals] + [e.to_status for r in referrals for e in r.events.all()]
+        checked = [c.measurement.score for c in trajectories.rows(trajectory, "checkins")]
+    assert not queries.captured_queries
+    assert counts["contact_attempts"] == counts["notes"] == counts["referrals"] == counts["checkins"] == 3
+    assert len(labels) == 6 and checked == [3, 3, 3]
+    # The referrals read for the worker are not another user's answer: a colleague without the wijk sees none.
+    other = UserFactory(gemeente=worker.gemeente, role=Role.SOCIAAL_WERKER)
+    assert trajectories.visible_referrals(other, trajectory) == []
+    # Without the page's read, rows() asks the database each time: a note added since shows.
+    fresh = Trajectory.objects.get(pk=trajectory.pk)
+    before = len(trajectories.rows(fresh, "notes"))
+    Note.objects.create(trajectory=fresh, by=worker, text="later")
+    assert len(trajectories.rows(fresh, "notes")) == before + 1
