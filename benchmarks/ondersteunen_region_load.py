@@ -588,7 +588,7 @@ def markdown(r: dict) -> str:
            ", ".join(f"{v:,} {k}" for k, v in r["sizes"].items()) + ".",
            f"- {len(r['users'])} users logged in through sessions written directly ({r['roles']}); "
            "SAMEN_REQUIRE_2FA=false (the local-demo switch), so no second factor; the rest of the middleware "
-           "stack runs, including the session save on every request and the access log.",
+           "stack runs, including the session (saved again once a minute) and the access log.",
            "- Each user loops: Mijn inwoners (regisseurs: Overzicht), a trajectory of their own caseload (regisseurs: "
            "of their gemeente), the resident of that trajectory; a GET /healthz after the trajectory and after the "
            "resident page is the floor, under the same load, same users, same cookie.",
