@@ -3,7 +3,9 @@ purpose inzageverzoek; erasure after a confirmation; another municipality's resi
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 import subprocess
 
 import pytest
@@ -53,6 +55,19 @@ def test_the_pdf_is_readable_and_has_the_spider_web(hilversum, resident, client_
                           check=True).stdout.decode()
     assert "Uw gegevens in Samen" in text and resident.name in text
     assert "Positieve gezondheid" in text and "Wie heeft uw gegevens bekeken" in text
+    # Moments as the screens write them (14-11-2026 10:00), not the JSON's ISO text.
+    assert re.search(r"\b\d{2}-\d{2}-\d{4} \d{2}:\d{2}\b", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?", text)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("2026-11-14T10:05+01:00", "14-11-2026 10:05"), ("2026-03-29T03:30+02:00", "29-03-2026 03:30"),
+    ("2026-11-14", "14-11-2026"), (datetime.date(2026, 1, 2), "02-01-2026"), (None, None), ("", ""),
+    ("geen datum", "geen datum"), (7, 7)])
+def test_a_moment_of_the_inzage_is_written_as_on_the_screens(value, shown):
+    from samen.ondersteunen.templatetags.ondersteunen_reports import readable_moment
+
+    assert readable_moment(value) == shown
 
 
 def test_another_gemeentes_resident_is_refused_and_nothing_is_logged(hilversum, client_as):
